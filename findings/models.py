@@ -1,0 +1,70 @@
+"""What the reports say in words: findings of every kind, and the recommendations a service must act on."""
+
+from django.db import models
+from django.db.models import Q
+from simple_history.models import HistoricalRecords
+
+
+class FindingKind(models.TextChoices):
+    SUMMARY = "summary", "Summary"
+    KEY_FINDING = "key_finding", "Key finding"
+    EXPLANATION = "explanation", "Explanation"
+    STRENGTH = "strength", "Strength"
+    AREA_FOR_IMPROVEMENT = "area_for_improvement", "Area for improvement"
+    NOTABLE_PRACTICE = "notable_practice", "Notable practice"
+    QUOTE = "quote", "Quote"
+
+
+class Finding(models.Model):
+    """One paragraph, bullet, example or quote of a report, attached to the standard or domain it is about."""
+
+    inspection = models.ForeignKey("inspections.Inspection", on_delete=models.CASCADE, related_name="findings")
+    kind = models.CharField(max_length=30, choices=FindingKind.choices)
+    standard = models.ForeignKey(
+        "ratings.Standard", on_delete=models.PROTECT, null=True, blank=True, related_name="findings"
+    )
+    domain = models.ForeignKey(
+        "ratings.Domain", on_delete=models.PROTECT, null=True, blank=True, related_name="findings"
+    )
+    text = models.TextField()
+    attribution = models.CharField(max_length=200, blank=True, help_text="For quotes: who said it.")
+    position = models.PositiveIntegerField(default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["inspection", "position"]
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=FindingKind.values), name="finding_kind_known"),
+            models.CheckConstraint(
+                condition=Q(standard__isnull=True) | Q(domain__isnull=True),
+                name="finding_about_standard_or_domain_not_both",
+            ),
+            models.CheckConstraint(condition=~Q(text=""), name="finding_text_not_empty"),
+        ]
+        indexes = [models.Index(fields=["kind", "inspection"], name="finding_by_kind")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.text[:80]}"
+
+
+class Recommendation(models.Model):
+    inspection = models.ForeignKey(
+        "inspections.Inspection", on_delete=models.CASCADE, related_name="recommendations"
+    )
+    number = models.PositiveSmallIntegerField()
+    addressee = models.CharField(max_length=300, help_text="Who must act, in the report's words.")
+    text = models.TextField()
+    domain = models.ForeignKey(
+        "ratings.Domain", on_delete=models.PROTECT, null=True, blank=True, related_name="recommendations"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["inspection", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["inspection", "number"], name="recommendation_unique_number"),
+            models.CheckConstraint(condition=~Q(text=""), name="recommendation_text_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.addressee}: {self.text[:80]}"

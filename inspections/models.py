@@ -1,0 +1,211 @@
+"""Services, the local authorities they cover, their inspections and the key facts each report gives."""
+
+import datetime
+
+from django.db import models
+from django.db.models import F, Q
+from django.db.models.functions import Coalesce
+from simple_history.models import HistoricalRecords
+
+
+class Nation(models.TextChoices):
+    ENGLAND = "England"
+    WALES = "Wales"
+
+
+class DatePrecision(models.TextChoices):
+    """Reports often give a month ("March 2019") and not a day: we keep what they give, no more."""
+
+    DAY = "day"
+    MONTH = "month"
+
+
+class LocalAuthority(models.Model):
+    name = models.CharField(max_length=200, unique=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "local authorities"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Service(models.Model):
+    """A youth offending service (YOT, YOS, YJS), run by one or more local authorities."""
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=100, unique=True)
+    nation = models.CharField(max_length=10, choices=Nation.choices)
+    local_authorities = models.ManyToManyField(
+        LocalAuthority,
+        blank=True,
+        related_name="services",
+        help_text="The authorities the service covers now; each inspection keeps its own list as it was then.",
+    )
+    history = HistoricalRecords(m2m_fields=[local_authorities])
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(condition=Q(nation__in=Nation.values), name="service_nation_known"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class InspectionStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    PUBLISHED = "published", "Published"
+
+
+class Inspection(models.Model):
+    service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="inspections")
+    framework = models.ForeignKey("ratings.Framework", on_delete=models.PROTECT, related_name="inspections")
+    status = models.CharField(max_length=10, choices=InspectionStatus.choices, default=InspectionStatus.DRAFT)
+    published_on = models.DateField(
+        null=True,
+        blank=True,
+        help_text="For a month-precise date, the first of the month. Empty when the report does not say.",
+    )
+    published_precision = models.CharField(max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY)
+    fieldwork_start_on = models.DateField(null=True, blank=True)
+    fieldwork_start_precision = models.CharField(
+        max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY
+    )
+    fieldwork_end_on = models.DateField(null=True, blank=True)
+    fieldwork_end_precision = models.CharField(max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY)
+    lead_inspector = models.CharField(max_length=200, blank=True)
+    cases_court = models.PositiveIntegerField(null=True, blank=True, verbose_name="court cases inspected")
+    cases_out_of_court = models.PositiveIntegerField(
+        null=True, blank=True, verbose_name="out-of-court cases inspected"
+    )
+    cases_total = models.PositiveIntegerField(null=True, blank=True, verbose_name="cases inspected in total")
+    overall_rating = models.ForeignKey(
+        "ratings.Grade", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    service_name = models.CharField(
+        max_length=200, help_text="The service's name as this report gives it (services get renamed)."
+    )
+    title = models.CharField(max_length=300, blank=True, verbose_name="source report title")
+    notes = models.JSONField(
+        default=list, blank=True, help_text="What a reader must know about gaps in the source report."
+    )
+    local_authorities = models.ManyToManyField(
+        LocalAuthority,
+        blank=True,
+        through="InspectionArea",
+        related_name="inspections",
+        help_text="The authorities the service covered at the time of this inspection.",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["service__slug", "published_on"]
+        permissions = [("view_draft_inspection", "Can see inspections that are not yet published")]
+        constraints = [
+            # An inspection is known by its service and publication date, or by its fieldwork start where the
+            # publication date is lost (Warwickshire's cover page did not survive OCR).
+            models.UniqueConstraint(fields=["service", "published_on"], name="inspection_one_per_service_and_date"),
+            models.UniqueConstraint(
+                fields=["service", "fieldwork_start_on"],
+                condition=Q(published_on__isnull=True),
+                name="inspection_undated_one_per_fieldwork",
+            ),
+            models.CheckConstraint(condition=Q(status__in=InspectionStatus.values), name="inspection_status_known"),
+            models.CheckConstraint(
+                condition=Q(published_precision__in=DatePrecision.values)
+                & Q(fieldwork_start_precision__in=DatePrecision.values)
+                & Q(fieldwork_end_precision__in=DatePrecision.values),
+                name="inspection_date_precision_known",
+            ),
+            models.CheckConstraint(
+                condition=Q(fieldwork_start_on__isnull=True)
+                | Q(fieldwork_end_on__isnull=True)
+                | Q(fieldwork_end_on__gte=F("fieldwork_start_on")),
+                name="inspection_fieldwork_in_order",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["service", "-published_on"], name="inspection_latest_by_service"),
+            models.Index(
+                fields=["-published_on"],
+                condition=Q(status="published"),
+                name="inspection_published_by_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.service_name or self.service.name}, {self.date_label}"
+
+    @property
+    def date_label(self) -> str:
+        """When, in words: the publication date, or the fieldwork start where publication is unknown."""
+        if self.published_on is not None:
+            return format_partial_date(self.published_on, self.published_precision)
+        if self.fieldwork_start_on is not None:
+            return f"fieldwork {format_partial_date(self.fieldwork_start_on, self.fieldwork_start_precision)}"
+        return "date unknown"
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == InspectionStatus.PUBLISHED
+
+
+class InspectionArea(models.Model):
+    """A local authority the service covered at the time of an inspection, in the report's order."""
+
+    inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="areas")
+    local_authority = models.ForeignKey(LocalAuthority, on_delete=models.PROTECT, related_name="+")
+    position = models.PositiveSmallIntegerField(default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["inspection", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["inspection", "local_authority"], name="inspection_area_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.local_authority.name
+
+
+def inspection_date() -> Coalesce:
+    """When an inspection happened, for ordering: its publication date, else its fieldwork dates."""
+    return Coalesce("published_on", "fieldwork_end_on", "fieldwork_start_on")
+
+
+def format_partial_date(value: datetime.date | None, precision: str) -> str:
+    """A date as precise as the report gave it: "11 May 2015" or "March 2019"."""
+    if value is None:
+        return ""
+    if precision == DatePrecision.MONTH:
+        return value.strftime("%B %Y")
+    return f"{value.day} {value.strftime('%B %Y')}"
+
+
+class KeyFact(models.Model):
+    """A figure the report gives about the service, with what it is compared against."""
+
+    inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="key_facts")
+    measure = models.SlugField(max_length=80, help_text="e.g. reoffending_rate; see docs/data-format.md.")
+    value = models.DecimalField(max_digits=14, decimal_places=3, null=True, blank=True)
+    unit = models.CharField(max_length=30)
+    comparator = models.CharField(max_length=100, blank=True, help_text="e.g. England and Wales.")
+    comparator_value = models.DecimalField(max_digits=14, decimal_places=3, null=True, blank=True)
+    period = models.CharField(max_length=200, blank=True)
+    source = models.TextField(blank=True)
+    area = models.CharField(
+        max_length=200, blank=True, help_text="A local authority, where the figure is not for the whole service."
+    )
+    position = models.PositiveIntegerField(default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["inspection", "position"]
+        indexes = [models.Index(fields=["measure", "inspection"], name="key_fact_by_measure")]
+
+    def __str__(self) -> str:
+        return f"{self.measure}: {self.value} {self.unit}"
