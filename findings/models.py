@@ -1,8 +1,11 @@
 """What the reports say in words: findings of every kind, and the recommendations a service must act on."""
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
+
+from ratings.models import inspection_of
 
 
 class FindingKind(models.TextChoices):
@@ -46,6 +49,12 @@ class Finding(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.text[:80]}"
 
+    def clean(self) -> None:
+        if self.standard_id and self.domain_id:
+            raise ValidationError("A finding is about a standard or a domain, not both: clear one.")
+        _check_framework(self, standard=self.standard if self.standard_id else None,
+                         domain=self.domain if self.domain_id else None)
+
 
 class Recommendation(models.Model):
     inspection = models.ForeignKey(
@@ -68,3 +77,20 @@ class Recommendation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.number}. {self.addressee}: {self.text[:80]}"
+
+    def clean(self) -> None:
+        _check_framework(self, standard=None, domain=self.domain if self.domain_id else None)
+
+
+def _check_framework(row, *, standard, domain) -> None:
+    """A finding or recommendation may only point at its own inspection's framework."""
+    inspection = inspection_of(row)
+    if inspection is None:
+        return
+    errors = {}
+    if standard is not None and standard.framework_id != inspection.framework_id:
+        errors["standard"] = f"{standard} is not a standard of {inspection.framework}."
+    if domain is not None and domain.framework_id != inspection.framework_id:
+        errors["domain"] = f"{domain} is not a domain of {inspection.framework}."
+    if errors:
+        raise ValidationError(errors)

@@ -2,6 +2,7 @@
 
 import datetime
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Coalesce
@@ -148,6 +149,16 @@ class Inspection(models.Model):
         if self.fieldwork_start_on is not None:
             return f"fieldwork {format_partial_date(self.fieldwork_start_on, self.fieldwork_start_precision)}"
         return "date unknown"
+
+    def clean(self) -> None:
+        if self.framework_id is None:
+            return
+        if self.pk is not None and self.judgements.exclude(standard__framework_id=self.framework_id).exists():
+            raise ValidationError(
+                {"framework": "This inspection has judgements against another framework: delete them first."}
+            )
+        if self.overall_rating_id is not None and self.overall_rating.scale_id != self.framework.rating_scale_id:
+            raise ValidationError({"overall_rating": f"{self.overall_rating} is not on the {self.framework} rating scale."})
 
     @property
     def is_published(self) -> bool:

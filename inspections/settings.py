@@ -103,10 +103,14 @@ STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    # In production, `collectstatic` writes compressed files with hashed names that can be cached forever;
+    # locally (DEBUG) files are served straight from the apps. Tests switch to the plain storage too.
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
 }
-# Without `collectstatic` (tests, first run) fall back to unhashed names instead of failing the page.
-WHITENOISE_MANIFEST_STRICT = False
 
 LOGIN_URL = "admin:login"
 

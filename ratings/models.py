@@ -5,6 +5,7 @@ code: its rating scale, domains, standards, key questions and the parameters of 
 in the admin. The rules themselves are pure functions in ``ratings.rules``.
 """
 
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import models
 from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
@@ -210,6 +211,23 @@ class Judgement(models.Model):
     def __str__(self) -> str:
         return f"{self.standard}: {self.rating or 'not rated'}"
 
+    def clean(self) -> None:
+        inspection = inspection_of(self)
+        if inspection is None or self.standard_id is None:
+            return
+        errors = {}
+        if self.standard.framework_id != inspection.framework_id:
+            errors["standard"] = f"{self.standard} is not a standard of {inspection.framework}."
+        scale_id = inspection.framework.rating_scale_id
+        if self.rating_id is not None and self.rating.scale_id != scale_id:
+            errors["rating"] = (
+                f"{self.rating} is not on the {inspection.framework} rating scale."
+                if scale_id
+                else f"{inspection.framework} gives no ratings."
+            )
+        if errors:
+            raise ValidationError(errors)
+
 
 class KeyQuestionScore(models.Model):
     """The % of inspected cases answered yes to one key question; null when the report's figure is lost."""
@@ -238,3 +256,18 @@ class KeyQuestionScore(models.Model):
     def __str__(self) -> str:
         percent = "unknown" if self.percent_yes is None else f"{self.percent_yes}%"
         return f"{self.key_question.code}: {percent}"
+
+    def clean(self) -> None:
+        inspection = inspection_of(self)
+        if inspection is None or self.key_question_id is None:
+            return
+        if self.key_question.standard.framework_id != inspection.framework_id:
+            raise ValidationError({"key_question": f"{self.key_question.code} is not a key question of {inspection.framework}."})
+
+
+def inspection_of(row: models.Model):
+    """The inspection a row belongs to, or None before it is attached (an admin inline attaches it first)."""
+    try:
+        return row.inspection
+    except ObjectDoesNotExist:
+        return None

@@ -87,3 +87,14 @@ def framework_catalogues(*, codes: Iterable[str] | None = None) -> dict[str, Fra
                 catalogue.key_questions[question.code] = question
         catalogues[framework.code] = catalogue
     return catalogues
+
+
+def inspection_derived_overall(*, inspection) -> str | None:
+    """The overall rating an inspection's stored judgements add up to under its framework's rule."""
+    code = inspection.framework.code
+    catalogue = framework_catalogues(codes=[code])[code]
+    ratings = {
+        judgement.standard.code: (judgement.rating.name if judgement.rating_id else None)
+        for judgement in inspection.judgements.select_related("standard", "rating")
+    }
+    return catalogue.derived_overall(ratings)

@@ -1,0 +1,33 @@
+# Two commands for a fresh clone: `make run` and `make test`. Both build on `make install`, which only sets up.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+REPORTS := $(sort $(wildcard fixtures/reports/*.json))
+
+.PHONY: install run test setup-data check clean
+
+install: $(INSTALLED)
+
+$(INSTALLED): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	touch $(INSTALLED)
+
+# Migrate and load the reference data and the five reports into the local database (idempotent).
+setup-data: install
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py load_frameworks fixtures/frameworks.json
+	$(BIN)/python manage.py load_reports $(REPORTS)
+
+run: setup-data
+	DJANGO_DEBUG=1 $(BIN)/python manage.py create_demo_users
+	DJANGO_DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:8000
+
+test: install
+	$(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/python -m pytest
+
+clean:
+	rm -rf $(VENV) db.sqlite3 staticfiles *.egg-info

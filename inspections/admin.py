@@ -1,0 +1,384 @@
+"""The inspectors' workbench: one page edits everything about an inspection.
+
+The page shows, beside each judgement, the rating its key questions propose, and beside the overall rating the
+one the standards add up to; it refuses a rating that breaks the rule unless professional discretion is set
+with its reason. Drafts are listed only for those who may see them. Every change is kept by
+django-simple-history (the "History" button).
+"""
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.forms.models import BaseInlineFormSet
+from django.http import HttpRequest
+from django.utils.html import format_html
+from simple_history.admin import SimpleHistoryAdmin
+
+from findings.models import Finding, Recommendation
+from inspections.models import (
+    Inspection,
+    InspectionArea,
+    InspectionStatus,
+    KeyFact,
+    LocalAuthority,
+    Service,
+    inspection_date,
+)
+from inspections.roles import can_see_drafts
+from ratings.models import Domain, Grade, Judgement, KeyQuestion, KeyQuestionScore, RatedBy, Standard
+from ratings.rules import judgement_problem
+from ratings.selectors import FrameworkCatalogue, framework_catalogues, inspection_derived_overall
+
+
+def rating_tag(name: str | None) -> str:
+    """A rating as its word in a tag (never colour alone)."""
+    if not name:
+        return format_html('<span class="rating-tag rating-tag--none">{}</span>', "Not rated")
+    css = name.lower().replace(" ", "-")
+    return format_html('<span class="rating-tag rating-tag--{}">{}</span>', css, name)
+
+
+class PublishedUnlessInspector:
+    """Rows of draft inspections are listed only for those who may see drafts."""
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        rows = super().get_queryset(request)
+        if can_see_drafts(request.user):
+            return rows
+        return rows.filter(inspection__status=InspectionStatus.PUBLISHED)
+
+
+@admin.register(LocalAuthority)
+class LocalAuthorityAdmin(SimpleHistoryAdmin):
+    search_fields = ["name"]
+    list_display = ["name"]
+
+
+@admin.register(Service)
+class ServiceAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "slug", "nation", "authorities"]
+    list_filter = ["nation"]
+    search_fields = ["name", "slug", "local_authorities__name"]
+    prepopulated_fields = {"slug": ["name"]}
+    filter_horizontal = ["local_authorities"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Service]:
+        return super().get_queryset(request).prefetch_related("local_authorities")
+
+    @admin.display(description="Local authorities")
+    def authorities(self, service: Service) -> str:
+        return ", ".join(authority.name for authority in service.local_authorities.all())
+
+
+class CompactInline(admin.TabularInline):
+    """A tabular inline sized for reading many rows: small text boxes, no add/change icons on every row."""
+
+    extra = 0
+    text_rows: dict[str, int] = {}
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name in self.text_rows:
+            kwargs["widget"] = forms.Textarea(attrs={"rows": self.text_rows[db_field.name], "cols": 50})
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if formfield is not None and isinstance(formfield.widget, RelatedFieldWidgetWrapper):
+            formfield.widget.can_add_related = formfield.widget.can_change_related = False
+            formfield.widget.can_delete_related = formfield.widget.can_view_related = False
+        return formfield
+
+
+class FrameworkBoundInline(CompactInline):
+    """An inline whose choices are limited to the inspection's own framework (and its rating scale)."""
+
+    related_to_fetch: tuple[str, ...] = ()
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).select_related(*self.related_to_fetch)
+
+    def get_formset(self, request, obj=None, **kwargs):
+        self._inspection = obj
+        return super().get_formset(request, obj, **kwargs)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        inspection = getattr(self, "_inspection", None)
+        framework = inspection.framework if inspection else None
+        related = db_field.related_model
+        if framework is not None and related is Standard:
+            kwargs["queryset"] = Standard.objects.filter(framework=framework)
+        elif framework is not None and related is Domain:
+            kwargs["queryset"] = Domain.objects.filter(framework=framework)
+        elif framework is not None and related is KeyQuestion:
+            kwargs["queryset"] = KeyQuestion.objects.filter(standard__framework=framework).select_related("standard")
+        elif framework is not None and related is Grade:
+            kwargs["queryset"] = Grade.objects.filter(scale_id=framework.rating_scale_id)
+        formfield = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        return _with_choices_read_once(formfield, request, key=(self.model, db_field.name))
+
+
+def _with_choices_read_once(formfield, request: HttpRequest, *, key: tuple):
+    """Give every row of an inline the same choice list, read once per request, not once per row.
+
+    A report has about two hundred findings: without this the page runs a query per row and select.
+    """
+    if formfield is None:
+        return formfield
+    cache = request.__dict__.setdefault("_inline_choices", {})
+    if key not in cache:
+        cache[key] = list(formfield.choices)
+    formfield.choices = cache[key]
+    return formfield
+
+
+class JudgementFormSet(BaseInlineFormSet):
+    """Checks every judgement against the rule, using the key-question % entered on the same page."""
+
+    key_question_formset: BaseInlineFormSet | None = None
+
+    def clean(self) -> None:
+        super().clean()
+        inspection = self.instance
+        if any(self.errors) or inspection.framework_id is None:
+            return
+        if self.key_question_formset is not None and not self.key_question_formset.is_valid():
+            return  # the key questions' own errors come first
+        catalogue = framework_catalogues(codes=[inspection.framework.code])[inspection.framework.code]
+        percents = self._percents_on_page(catalogue)
+        ratings = {}
+        for form in self.forms:
+            data = form.cleaned_data
+            if not data or data.get("DELETE") or data.get("standard") is None:
+                continue
+            standard, rating = data["standard"], data.get("rating")
+            ratings[standard.code] = rating.name if rating else None
+            problem = judgement_problem(
+                rating=rating.name if rating else None,
+                proposal=catalogue.proposal(standard.code, percents),
+                professional_discretion=data.get("professional_discretion", False),
+                reason=data.get("note", ""),
+            )
+            if problem:
+                form.add_error("rating", f"{problem[0].upper()}{problem[1:]}.")
+        derived = catalogue.derived_overall(ratings)
+        overall = inspection.overall_rating.name if inspection.overall_rating_id else None
+        if overall and derived and overall != derived:
+            raise ValidationError(
+                f"The overall rating {overall} is not the {derived} that these standards' ratings add up to. "
+                "Correct the overall rating (or leave it empty to have it derived), or the standards' ratings."
+            )
+
+    def _percents_on_page(self, catalogue: FrameworkCatalogue) -> dict[str, int | None]:
+        if self.key_question_formset is None:
+            scores = KeyQuestionScore.objects.filter(inspection=self.instance).select_related("key_question")
+            return {score.key_question.code: score.percent_yes for score in scores}
+        percents = {}
+        for form in self.key_question_formset.forms:
+            data = form.cleaned_data
+            if data and not data.get("DELETE") and data.get("key_question") is not None:
+                percents[data["key_question"].code] = data.get("percent_yes")
+        return percents
+
+
+class JudgementInline(FrameworkBoundInline):
+    model = Judgement
+    formset = JudgementFormSet
+    related_to_fetch = ("standard", "rating", "inspection__framework")
+    text_rows = {"note": 2}
+    fields = ["standard", "rating", "proposed_rating", "score_percent", "professional_discretion", "note"]
+    readonly_fields = ["proposed_rating"]
+
+    @admin.display(description="Proposed by the key questions")
+    def proposed_rating(self, judgement: Judgement) -> str:
+        if judgement.pk is None:
+            return "—"
+        # Inline instances live for one request: read the framework and the stored % once, not per row.
+        if getattr(self, "_rules_for", None) != judgement.inspection_id:
+            self._rules_for = judgement.inspection_id
+            self._catalogue = _catalogue_for(judgement.inspection)
+            self._percents = _stored_percents(judgement.inspection)
+        standard = self._catalogue.standards[judgement.standard.code]
+        if standard.rated_by != RatedBy.KEY_QUESTIONS:
+            return "Rated by judgement: no rule"
+        proposal = self._catalogue.proposal(standard.code, self._percents)
+        if proposal is None:
+            return "Unknown: a key-question % is missing"
+        return format_html(
+            "{} <small>lowest: {} at {}%</small>", rating_tag(proposal.rating), proposal.lowest_code,
+            proposal.lowest_percent,
+        )
+
+
+class KeyQuestionScoreInline(FrameworkBoundInline):
+    model = KeyQuestionScore
+    related_to_fetch = ("key_question",)
+    text_rows = {"note": 1, "wording": 1}
+    fields = ["key_question", "percent_yes", "note", "wording"]
+
+
+class RecommendationInline(FrameworkBoundInline):
+    model = Recommendation
+    text_rows = {"text": 3}
+    fields = ["number", "addressee", "text", "domain"]
+
+
+class FindingInline(FrameworkBoundInline):
+    model = Finding
+    text_rows = {"text": 3}
+    fields = ["position", "kind", "standard", "domain", "text", "attribution"]
+
+
+class KeyFactInline(CompactInline):
+    model = KeyFact
+    text_rows = {"source": 1}
+    fields = ["position", "measure", "value", "unit", "comparator", "comparator_value", "period", "source", "area"]
+
+
+class InspectionAreaInline(CompactInline):
+    model = InspectionArea
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[InspectionArea]:
+        return super().get_queryset(request).select_related("local_authority")
+
+    extra = 0
+    fields = ["position", "local_authority"]
+    autocomplete_fields = ["local_authority"]
+    verbose_name = "local authority covered at the time"
+    verbose_name_plural = "local authorities covered at the time"
+
+
+def _catalogue_for(inspection: Inspection) -> FrameworkCatalogue:
+    code = inspection.framework.code
+    return framework_catalogues(codes=[code])[code]
+
+
+def _stored_percents(inspection: Inspection) -> dict[str, int | None]:
+    scores = inspection.key_question_scores.select_related("key_question")
+    return {score.key_question.code: score.percent_yes for score in scores}
+
+
+class OverallRatingFilter(admin.SimpleListFilter):
+    """Grades by scale: "Good" on the 2018 scale is not "Good" on the FJI scale."""
+
+    title = "overall rating"
+    parameter_name = "overall_rating"
+
+    def lookups(self, request, model_admin):
+        grades = Grade.objects.select_related("scale").order_by("scale__name", "-points")
+        return [(grade.pk, f"{grade.name} ({grade.scale.name})") for grade in grades] + [("none", "None")]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value == "none":
+            return queryset.filter(overall_rating__isnull=True)
+        if value and value.isdigit():
+            return queryset.filter(overall_rating_id=int(value))
+        return queryset
+
+
+@admin.register(Inspection)
+class InspectionAdmin(SimpleHistoryAdmin):
+    list_display = ["service_name", "when", "framework", "status", "overall", "lead_inspector"]
+    list_filter = ["status", "framework", OverallRatingFilter, "service__nation"]
+    list_select_related = ["service", "framework", "overall_rating"]
+    search_fields = ["service__name", "service_name", "service__slug", "lead_inspector", "title", "local_authorities__name"]
+    date_hierarchy = "published_on"
+    autocomplete_fields = ["service"]
+    readonly_fields = ["derived_overall_rating"]
+    actions = ["publish"]
+    fieldsets = [
+        (None, {"fields": ["service", "service_name", "framework", "status", "title"]}),
+        (
+            "Dates",
+            {
+                "fields": [
+                    ("published_on", "published_precision"),
+                    ("fieldwork_start_on", "fieldwork_start_precision"),
+                    ("fieldwork_end_on", "fieldwork_end_precision"),
+                ],
+                "description": "A report that gives only a month: enter any day of it and choose 'month'.",
+            },
+        ),
+        ("Inspection", {"fields": ["lead_inspector", ("cases_court", "cases_out_of_court", "cases_total")]}),
+        ("Overall rating", {"fields": ["overall_rating", "derived_overall_rating"]}),
+        ("Gaps in the source", {"fields": ["notes"], "classes": ["collapse"]}),
+    ]
+    inlines = [
+        InspectionAreaInline,
+        JudgementInline,
+        KeyQuestionScoreInline,
+        RecommendationInline,
+        FindingInline,
+        KeyFactInline,
+    ]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Inspection]:
+        inspections = super().get_queryset(request).select_related("service", "framework", "overall_rating")
+        if not can_see_drafts(request.user):
+            inspections = inspections.filter(status=InspectionStatus.PUBLISHED)
+        return inspections
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "overall_rating":
+            kwargs["queryset"] = Grade.objects.select_related("scale")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    @admin.display(description="Date", ordering=inspection_date())
+    def when(self, inspection: Inspection) -> str:
+        return inspection.date_label
+
+    @admin.display(description="Overall rating", ordering="overall_rating__points")
+    def overall(self, inspection: Inspection) -> str:
+        if inspection.overall_rating_id is None:
+            return "—"
+        return rating_tag(inspection.overall_rating.name)
+
+    @admin.display(description="What the standards add up to")
+    def derived_overall_rating(self, inspection: Inspection) -> str:
+        if inspection.pk is None:
+            return "—"
+        derived = inspection_derived_overall(inspection=inspection)
+        if derived is None:
+            if not _catalogue_for(inspection).rules.overall_bands:
+                return "This framework has no overall rating."
+            return "Unknown until every counted standard is rated."
+        return rating_tag(derived)
+
+    def _create_formsets(self, request, obj, change):
+        # Judgements are checked against the key-question % on the same page, not the stored ones.
+        formsets, inline_instances = super()._create_formsets(request, obj, change)
+        by_model = {formset.model: formset for formset in formsets}
+        if Judgement in by_model and KeyQuestionScore in by_model:
+            by_model[Judgement].key_question_formset = by_model[KeyQuestionScore]
+        return formsets, inline_instances
+
+    def save_related(self, request, form, formsets, change) -> None:
+        super().save_related(request, form, formsets, change)
+        inspection = form.instance
+        if inspection.overall_rating_id is None:
+            derived = inspection_derived_overall(inspection=inspection)
+            if derived is not None:
+                inspection.overall_rating = Grade.objects.get(scale_id=inspection.framework.rating_scale_id, name=derived)
+                inspection._change_reason = "overall rating derived from the standards"
+                inspection.save(update_fields=["overall_rating"])
+                messages.info(request, f"The overall rating was derived from the standards: {derived}.")
+
+    @admin.action(description="Publish the selected inspections", permissions=["change"])
+    def publish(self, request: HttpRequest, queryset: QuerySet[Inspection]) -> None:
+        published = 0
+        for inspection in queryset.filter(status=InspectionStatus.DRAFT):
+            inspection.status = InspectionStatus.PUBLISHED
+            inspection._change_reason = "published"
+            inspection.save(update_fields=["status"])
+            published += 1
+        self.message_user(request, f"Published {published} inspection(s).", messages.SUCCESS)
+
+    class Media:
+        css = {"all": ["admin/rating-tags.css"]}
+
+
+@admin.register(KeyFact)
+class KeyFactAdmin(PublishedUnlessInspector, SimpleHistoryAdmin):
+    list_display = ["inspection", "measure", "value", "unit", "comparator", "comparator_value", "period"]
+    list_filter = ["measure", "unit"]
+    list_select_related = ["inspection__service"]
+    search_fields = ["measure", "inspection__service__name", "source"]

@@ -1,0 +1,38 @@
+"""The three roles, as groups that exist after every migrate.
+
+- Inspector: enters and corrects everything, and sees drafts.
+- Analyst and Manager: read published data only.
+"""
+
+from django.apps import apps as global_apps
+from django.contrib.auth.management import create_permissions
+from django.db.models import Q
+
+INSPECTOR = "Inspector"
+ANALYST = "Analyst"
+MANAGER = "Manager"
+DATA_APPS = ("inspections", "ratings", "findings")
+VIEW_DRAFTS = "view_draft_inspection"
+
+
+def roles_ensure(*, apps=global_apps, verbosity: int = 0) -> None:
+    """Create the groups and give them exactly their permissions (idempotent; safe after every migrate)."""
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    for label in DATA_APPS:
+        create_permissions(global_apps.get_app_config(label), verbosity=verbosity, apps=apps)
+    data_permissions = Permission.objects.filter(content_type__app_label__in=DATA_APPS)
+    # Audit history is written by the system, never by hand: everyone may read it, no one may edit it.
+    history_edits = Q(codename__contains="historical") & ~Q(codename__startswith="view_")
+    read_only = data_permissions.filter(codename__startswith="view_").exclude(codename=VIEW_DRAFTS)
+    Group.objects.get_or_create(name=INSPECTOR)[0].permissions.set(data_permissions.exclude(history_edits))
+    for name in (ANALYST, MANAGER):
+        Group.objects.get_or_create(name=name)[0].permissions.set(read_only)
+
+
+def roles_after_migrate(sender, app_config=None, verbosity=1, apps=global_apps, **kwargs) -> None:
+    roles_ensure(apps=apps, verbosity=verbosity)
+
+
+def can_see_drafts(user) -> bool:
+    return user.is_active and user.has_perm(f"inspections.{VIEW_DRAFTS}")
