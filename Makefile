@@ -5,13 +5,12 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 REPORTS := $(sort $(wildcard fixtures/reports/*.json))
 
-.PHONY: install run test setup-data check clean
+.PHONY: install run test lint setup-data clean
 
 install: $(INSTALLED)
 
 $(INSTALLED): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
 	touch $(INSTALLED)
 
@@ -25,9 +24,13 @@ run: setup-data
 	DJANGO_DEBUG=1 $(BIN)/python manage.py create_demo_users
 	DJANGO_DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:8000
 
-test: install
+test: install lint
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/python -m pytest
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles *.egg-info

@@ -41,8 +41,13 @@ class Finding(models.Model):
             models.CheckConstraint(
                 condition=Q(standard__isnull=True) | Q(domain__isnull=True),
                 name="finding_about_standard_or_domain_not_both",
+                violation_error_message="A finding is about a standard or a domain, not both: clear one.",
             ),
-            models.CheckConstraint(condition=~Q(text=""), name="finding_text_not_empty"),
+            models.CheckConstraint(
+                condition=~Q(text=""),
+                name="finding_text_not_empty",
+                violation_error_message="A finding needs its text.",
+            ),
         ]
         indexes = [models.Index(fields=["kind", "inspection"], name="finding_by_kind")]
 
@@ -52,14 +57,13 @@ class Finding(models.Model):
     def clean(self) -> None:
         if self.standard_id and self.domain_id:
             raise ValidationError("A finding is about a standard or a domain, not both: clear one.")
-        _check_framework(self, standard=self.standard if self.standard_id else None,
-                         domain=self.domain if self.domain_id else None)
+        _check_framework(
+            self, standard=self.standard if self.standard_id else None, domain=self.domain if self.domain_id else None
+        )
 
 
 class Recommendation(models.Model):
-    inspection = models.ForeignKey(
-        "inspections.Inspection", on_delete=models.CASCADE, related_name="recommendations"
-    )
+    inspection = models.ForeignKey("inspections.Inspection", on_delete=models.CASCADE, related_name="recommendations")
     number = models.PositiveSmallIntegerField()
     addressee = models.CharField(max_length=300, help_text="Who must act, in the report's words.")
     text = models.TextField()
@@ -71,8 +75,16 @@ class Recommendation(models.Model):
     class Meta:
         ordering = ["inspection", "number"]
         constraints = [
-            models.UniqueConstraint(fields=["inspection", "number"], name="recommendation_unique_number"),
-            models.CheckConstraint(condition=~Q(text=""), name="recommendation_text_not_empty"),
+            models.UniqueConstraint(
+                fields=["inspection", "number"],
+                name="recommendation_unique_number",
+                violation_error_message="This inspection already has a recommendation with this number.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(text=""),
+                name="recommendation_text_not_empty",
+                violation_error_message="A recommendation needs its text.",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -12,8 +12,10 @@ from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.forms.models import BaseInlineFormSet
+from django.forms.utils import flatatt
 from django.http import HttpRequest
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from simple_history.admin import SimpleHistoryAdmin
 
 from findings.models import Finding, Recommendation
@@ -72,19 +74,52 @@ class ServiceAdmin(SimpleHistoryAdmin):
         return ", ".join(authority.name for authority in service.local_authorities.all())
 
 
+class PlainSelect(forms.Select):
+    """A select written out in Python rather than through a template per option.
+
+    A report's page holds about a thousand selects; rendering their options through templates took seconds.
+    """
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        options = format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            (
+                (option["value"], mark_safe(" selected") if option["selected"] else "", option["label"])
+                for _, group, _ in widget["optgroups"]
+                for option in group
+            ),
+        )
+        return format_html('<select name="{}"{}>{}</select>', widget["name"], flatatt(widget["attrs"]), options)
+
+
+class PlainTextarea(forms.Textarea):
+    """A textarea written out in Python, for the same reason as PlainSelect."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        return format_html(
+            '<textarea name="{}"{}>\r\n{}</textarea>', widget["name"], flatatt(widget["attrs"]), widget["value"] or ""
+        )
+
+
 class CompactInline(admin.TabularInline):
-    """A tabular inline sized for reading many rows: small text boxes, no add/change icons on every row."""
+    """A tabular inline sized for reading many rows: small text boxes, plain selects, no icons on every row."""
 
     extra = 0
     text_rows: dict[str, int] = {}
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name in self.text_rows:
-            kwargs["widget"] = forms.Textarea(attrs={"rows": self.text_rows[db_field.name], "cols": 50})
+            kwargs["widget"] = PlainTextarea(attrs={"rows": self.text_rows[db_field.name], "cols": 50})
+        elif db_field.choices:
+            kwargs["widget"] = PlainSelect
         formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
         if formfield is not None and isinstance(formfield.widget, RelatedFieldWidgetWrapper):
-            formfield.widget.can_add_related = formfield.widget.can_change_related = False
-            formfield.widget.can_delete_related = formfield.widget.can_view_related = False
+            formfield.widget = PlainSelect(choices=formfield.widget.widget.choices)
+        if db_field.is_relation:
+            formfield = _with_choices_read_once(formfield, request, key=(self.model, db_field.name))
         return formfield
 
 
@@ -112,8 +147,7 @@ class FrameworkBoundInline(CompactInline):
             kwargs["queryset"] = KeyQuestion.objects.filter(standard__framework=framework).select_related("standard")
         elif framework is not None and related is Grade:
             kwargs["queryset"] = Grade.objects.filter(scale_id=framework.rating_scale_id)
-        formfield = super().formfield_for_foreignkey(db_field, request, **kwargs)
-        return _with_choices_read_once(formfield, request, key=(self.model, db_field.name))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 def _with_choices_read_once(formfield, request: HttpRequest, *, key: tuple):
@@ -203,7 +237,9 @@ class JudgementInline(FrameworkBoundInline):
         if proposal is None:
             return "Unknown: a key-question % is missing"
         return format_html(
-            "{} <small>lowest: {} at {}%</small>", rating_tag(proposal.rating), proposal.lowest_code,
+            "{} <small>lowest: {} at {}%</small>",
+            rating_tag(proposal.rating),
+            proposal.lowest_code,
             proposal.lowest_percent,
         )
 
@@ -241,7 +277,6 @@ class InspectionAreaInline(CompactInline):
 
     extra = 0
     fields = ["position", "local_authority"]
-    autocomplete_fields = ["local_authority"]
     verbose_name = "local authority covered at the time"
     verbose_name_plural = "local authorities covered at the time"
 
@@ -280,7 +315,14 @@ class InspectionAdmin(SimpleHistoryAdmin):
     list_display = ["service_name", "when", "framework", "status", "overall", "lead_inspector"]
     list_filter = ["status", "framework", OverallRatingFilter, "service__nation"]
     list_select_related = ["service", "framework", "overall_rating"]
-    search_fields = ["service__name", "service_name", "service__slug", "lead_inspector", "title", "local_authorities__name"]
+    search_fields = [
+        "service__name",
+        "service_name",
+        "service__slug",
+        "lead_inspector",
+        "title",
+        "local_authorities__name",
+    ]
     date_hierarchy = "published_on"
     autocomplete_fields = ["service"]
     readonly_fields = ["derived_overall_rating"]
@@ -357,7 +399,9 @@ class InspectionAdmin(SimpleHistoryAdmin):
         if inspection.overall_rating_id is None:
             derived = inspection_derived_overall(inspection=inspection)
             if derived is not None:
-                inspection.overall_rating = Grade.objects.get(scale_id=inspection.framework.rating_scale_id, name=derived)
+                inspection.overall_rating = Grade.objects.get(
+                    scale_id=inspection.framework.rating_scale_id, name=derived
+                )
                 inspection._change_reason = "overall rating derived from the standards"
                 inspection.save(update_fields=["overall_rating"])
                 messages.info(request, f"The overall rating was derived from the standards: {derived}.")

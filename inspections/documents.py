@@ -17,8 +17,21 @@ from ratings.rules import judgement_problem
 from ratings.selectors import FrameworkCatalogue
 
 TOP_LEVEL_KEYS = [
-    "service", "framework", "status", "published", "fieldwork_start", "fieldwork_end", "lead_inspector",
-    "cases", "overall_rating", "title", "notes", "judgements", "key_questions", "recommendations", "findings",
+    "service",
+    "framework",
+    "status",
+    "published",
+    "fieldwork_start",
+    "fieldwork_end",
+    "lead_inspector",
+    "cases",
+    "overall_rating",
+    "title",
+    "notes",
+    "judgements",
+    "key_questions",
+    "recommendations",
+    "findings",
     "key_facts",
 ]
 OPTIONAL_TOP_LEVEL_KEYS = {"title", "notes"}
@@ -46,7 +59,9 @@ def document_check(data: Any, *, source: str, catalogues: dict[str, FrameworkCat
     """The canonical form of a valid inspection document; DocumentInvalid naming every problem otherwise."""
     check = Checker()
     root = check.object(
-        data, "$", required=[k for k in TOP_LEVEL_KEYS if k not in OPTIONAL_TOP_LEVEL_KEYS],
+        data,
+        "$",
+        required=[k for k in TOP_LEVEL_KEYS if k not in OPTIONAL_TOP_LEVEL_KEYS],
         optional=OPTIONAL_TOP_LEVEL_KEYS,
     )
     if root is None:
@@ -149,8 +164,10 @@ def _judgements(check: Checker, value: Any, catalogue: FrameworkCatalogue, ratin
         code = item.get("code")
         standard = catalogue.standards.get(code) if isinstance(code, str) else None
         if standard is None:
-            check.add(f"{path}.code", f"{code!r} is not a standard of {catalogue.framework.code} "
-                      f"({', '.join(catalogue.standards)})")
+            check.add(
+                f"{path}.code",
+                f"{code!r} is not a standard of {catalogue.framework.code} ({', '.join(catalogue.standards)})",
+            )
             continue
         if code in seen:
             check.add(f"{path}.code", f"standard {code} is judged twice")
@@ -159,7 +176,9 @@ def _judgements(check: Checker, value: Any, catalogue: FrameworkCatalogue, ratin
             check.add(f"{path}.name", f"{item.get('name')!r} is not the framework's name for {code}: {standard.name!r}")
         domain_code = standard.domain.code if standard.domain else None
         if item.get("domain") != domain_code:
-            check.add(f"{path}.domain", f"standard {code} belongs to domain {domain_code!r}, not {item.get('domain')!r}")
+            check.add(
+                f"{path}.domain", f"standard {code} belongs to domain {domain_code!r}, not {item.get('domain')!r}"
+            )
         discretion = check.boolean(item.get("professional_discretion"), f"{path}.professional_discretion")
         judgements.append(
             {
@@ -167,7 +186,9 @@ def _judgements(check: Checker, value: Any, catalogue: FrameworkCatalogue, ratin
                 "name": standard.name,
                 "domain": domain_code,
                 "rating": rating(item.get("rating"), f"{path}.rating"),
-                "score_percent": check.integer(item.get("score_percent"), f"{path}.score_percent", nullable=True, maximum=100),
+                "score_percent": check.integer(
+                    item.get("score_percent"), f"{path}.score_percent", nullable=True, maximum=100
+                ),
                 "professional_discretion": bool(discretion),
                 "note": check.string(item.get("note"), f"{path}.note", nullable=True),
                 "_path": path,
@@ -207,7 +228,9 @@ def _key_questions(check: Checker, value: Any, catalogue: FrameworkCatalogue) ->
     return questions
 
 
-def _check_rules(check: Checker, judgements: list[dict], key_questions: list[dict], catalogue: FrameworkCatalogue) -> None:
+def _check_rules(
+    check: Checker, judgements: list[dict], key_questions: list[dict], catalogue: FrameworkCatalogue
+) -> None:
     percents = {question["code"]: question["percent_yes"] for question in key_questions}
     for judgement in judgements:
         problem = judgement_problem(
@@ -265,7 +288,9 @@ def _findings(check: Checker, value: Any, catalogue: FrameworkCatalogue) -> list
             continue
         standard = item.get("standard")
         if standard is not None and standard not in catalogue.standards and standard not in catalogue.domains:
-            check.add(f"{path}.standard", f"{standard!r} is neither a standard nor a domain of {catalogue.framework.code}")
+            check.add(
+                f"{path}.standard", f"{standard!r} is neither a standard nor a domain of {catalogue.framework.code}"
+            )
         entry = {
             "kind": check.choice(item.get("kind"), f"{path}.kind", FindingKind.values, what="finding kind"),
             "standard": standard,

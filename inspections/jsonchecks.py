@@ -43,9 +43,7 @@ class Checker:
     def add(self, path: str, message: str) -> None:
         self.problems.append((path, message))
 
-    def object(
-        self, value: Any, path: str, *, required: Iterable[str], optional: Iterable[str] = ()
-    ) -> dict | None:
+    def object(self, value: Any, path: str, *, required: Iterable[str], optional: Iterable[str] = ()) -> dict | None:
         if not isinstance(value, dict):
             self.add(path, f"must be an object, not {type_name(value)}")
             return None
@@ -65,9 +63,7 @@ class Checker:
             return []
         return value
 
-    def string(
-        self, value: Any, path: str, *, nullable: bool = False, max_length: int | None = None
-    ) -> str | None:
+    def string(self, value: Any, path: str, *, nullable: bool = False, max_length: int | None = None) -> str | None:
         if value is None or value is MISSING:
             if not nullable and value is None:
                 self.add(path, "must not be null")

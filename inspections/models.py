@@ -73,16 +73,12 @@ class Inspection(models.Model):
     )
     published_precision = models.CharField(max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY)
     fieldwork_start_on = models.DateField(null=True, blank=True)
-    fieldwork_start_precision = models.CharField(
-        max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY
-    )
+    fieldwork_start_precision = models.CharField(max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY)
     fieldwork_end_on = models.DateField(null=True, blank=True)
     fieldwork_end_precision = models.CharField(max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY)
     lead_inspector = models.CharField(max_length=200, blank=True)
     cases_court = models.PositiveIntegerField(null=True, blank=True, verbose_name="court cases inspected")
-    cases_out_of_court = models.PositiveIntegerField(
-        null=True, blank=True, verbose_name="out-of-court cases inspected"
-    )
+    cases_out_of_court = models.PositiveIntegerField(null=True, blank=True, verbose_name="out-of-court cases inspected")
     cases_total = models.PositiveIntegerField(null=True, blank=True, verbose_name="cases inspected in total")
     overall_rating = models.ForeignKey(
         "ratings.Grade", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -109,11 +105,16 @@ class Inspection(models.Model):
         constraints = [
             # An inspection is known by its service and publication date, or by its fieldwork start where the
             # publication date is lost (Warwickshire's cover page did not survive OCR).
-            models.UniqueConstraint(fields=["service", "published_on"], name="inspection_one_per_service_and_date"),
+            models.UniqueConstraint(
+                fields=["service", "published_on"],
+                name="inspection_one_per_service_and_date",
+                violation_error_message="This service already has an inspection published on this date.",
+            ),
             models.UniqueConstraint(
                 fields=["service", "fieldwork_start_on"],
                 condition=Q(published_on__isnull=True),
                 name="inspection_undated_one_per_fieldwork",
+                violation_error_message="This service already has an undated inspection with this fieldwork start.",
             ),
             models.CheckConstraint(condition=Q(status__in=InspectionStatus.values), name="inspection_status_known"),
             models.CheckConstraint(
@@ -127,6 +128,7 @@ class Inspection(models.Model):
                 | Q(fieldwork_end_on__isnull=True)
                 | Q(fieldwork_end_on__gte=F("fieldwork_start_on")),
                 name="inspection_fieldwork_in_order",
+                violation_error_message="Fieldwork cannot end before it starts.",
             ),
         ]
         indexes = [
@@ -158,7 +160,9 @@ class Inspection(models.Model):
                 {"framework": "This inspection has judgements against another framework: delete them first."}
             )
         if self.overall_rating_id is not None and self.overall_rating.scale_id != self.framework.rating_scale_id:
-            raise ValidationError({"overall_rating": f"{self.overall_rating} is not on the {self.framework} rating scale."})
+            raise ValidationError(
+                {"overall_rating": f"{self.overall_rating} is not on the {self.framework} rating scale."}
+            )
 
     @property
     def is_published(self) -> bool:

@@ -124,4 +124,3 @@ def inspection_document(*, inspection: Inspection) -> dict:
 
 def inspection_documents(*, status: str | None = None) -> list[dict]:
     return [inspection_document(inspection=inspection) for inspection in inspections_for_export(status=status)]
-

@@ -35,16 +35,26 @@ def document_read(path: Path) -> Any:
     except UnicodeDecodeError as error:
         raise DocumentInvalid(str(path), [("$", f"not UTF-8 text ({error.reason} at byte {error.start})")]) from None
     except json.JSONDecodeError as error:
-        raise DocumentInvalid(str(path), [("$", f"not valid JSON: {error.msg} at line {error.lineno} column {error.colno}")]) from None
+        raise DocumentInvalid(
+            str(path), [("$", f"not valid JSON: {error.msg} at line {error.lineno} column {error.colno}")]
+        ) from None
 
 
 def reports_load(*, paths: list[Path], user=None, reason: str = "load_reports") -> list[LoadResult]:
     """Check every document, then load them all in one transaction; on any problem, write nothing.
 
+    A file holds one document, or a list of them (what ``export_reports`` writes).
+
     Idempotent: a document identical to what is stored is left alone (no write, no history).
     Raises DocumentInvalid for the first file with problems, naming all of that file's problems.
     """
-    documents = [(str(path), document_read(path)) for path in paths]
+    documents = []
+    for path in paths:
+        data = document_read(path)
+        if isinstance(data, list):  # an export: a list of documents
+            documents.extend((f"{path}[{index}]", document) for index, document in enumerate(data))
+        else:
+            documents.append((str(path), data))
     return documents_load(documents=documents, user=user, reason=reason)
 
 
@@ -110,7 +120,9 @@ def inspection_load(
     inspection.fieldwork_end_on, inspection.fieldwork_end_precision = end or (None, "day")
     inspection.lead_inspector = document["lead_inspector"] or ""
     inspection.cases_court, inspection.cases_out_of_court, inspection.cases_total = (
-        cases["court"], cases["out_of_court"], cases["total"],
+        cases["court"],
+        cases["out_of_court"],
+        cases["total"],
     )
     rating = document["overall_rating"]
     inspection.overall_rating = catalogue.grades[rating] if rating else None
@@ -121,14 +133,22 @@ def inspection_load(
     inspection._history_user = user
     inspection.save()
     if outcome == "updated":
-        for related in (inspection.areas, inspection.judgements, inspection.key_question_scores,
-                        inspection.recommendations, inspection.findings, inspection.key_facts):
+        for related in (
+            inspection.areas,
+            inspection.judgements,
+            inspection.key_question_scores,
+            inspection.recommendations,
+            inspection.findings,
+            inspection.key_facts,
+        ):
             for row in related.all():
                 row._change_reason = reason
                 row._history_user = user
                 row.delete()
 
-    authorities = [_local_authority(name, reason=reason, user=user) for name in document["service"]["local_authorities"]]
+    authorities = [
+        _local_authority(name, reason=reason, user=user) for name in document["service"]["local_authorities"]
+    ]
     rows = {
         InspectionArea: [
             InspectionArea(inspection=inspection, local_authority=authority, position=position)
@@ -198,8 +218,12 @@ def inspection_load(
         ],
     }
     paths = {
-        InspectionArea: "$.service.local_authorities", Judgement: "$.judgements", KeyQuestionScore: "$.key_questions",
-        Recommendation: "$.recommendations", Finding: "$.findings", KeyFact: "$.key_facts",
+        InspectionArea: "$.service.local_authorities",
+        Judgement: "$.judgements",
+        KeyQuestionScore: "$.key_questions",
+        Recommendation: "$.recommendations",
+        Finding: "$.findings",
+        KeyFact: "$.key_facts",
     }
     for model, objects in rows.items():
         for index, row in enumerate(objects):
@@ -255,7 +279,9 @@ def _decimal(value: int | float | None) -> Decimal | None:
 def _full_clean(instance, source: str, path: str, exclude: list[str]) -> None:
     """Model validation, reported like every other problem: file, JSON path, what is wrong."""
     try:
-        instance.full_clean(exclude=exclude, validate_unique=False)
+        # Constraints are the database's (and were checked above, with better messages): skipping their
+        # per-row queries keeps a load of ~200 findings fast.
+        instance.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
     except ValidationError as error:
         problems = [
             (f"{path}.{field}" if field != "__all__" else path, message)

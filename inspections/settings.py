@@ -113,6 +113,9 @@ STORAGES = {
 }
 
 LOGIN_URL = "admin:login"
+# One inspection page edits a whole report: about two hundred findings with their fields come to ~2,000
+# form fields, over Django's default of 1,000.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
 LOGGING = {
     "version": 1,

@@ -68,6 +68,7 @@ class Framework(models.Model):
                 | Q(in_force_from__isnull=True)
                 | Q(in_force_to__gte=F("in_force_from")),
                 name="framework_in_force_in_order",
+                violation_error_message="A framework cannot leave force before it comes into force.",
             ),
         ]
 
@@ -101,9 +102,7 @@ class Standard(models.Model):
     """A standard (2018) or theme (FJI, SQS): the unit that gets a rating."""
 
     framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="standards")
-    domain = models.ForeignKey(
-        Domain, on_delete=models.CASCADE, null=True, blank=True, related_name="standards"
-    )
+    domain = models.ForeignKey(Domain, on_delete=models.CASCADE, null=True, blank=True, related_name="standards")
     code = models.CharField(max_length=10)
     name = models.CharField(max_length=200)
     description = models.TextField(blank=True, help_text="The standard's statement, or what inspectors expect to see.")
@@ -116,9 +115,7 @@ class Standard(models.Model):
         ordering = ["framework", "position", "code"]
         constraints = [
             models.UniqueConstraint(fields=["framework", "code"], name="standard_unique_code_per_framework"),
-            models.CheckConstraint(
-                condition=Q(rated_by__in=RatedBy.values), name="standard_rated_by_known"
-            ),
+            models.CheckConstraint(condition=Q(rated_by__in=RatedBy.values), name="standard_rated_by_known"),
         ]
 
     def __str__(self) -> str:
@@ -155,7 +152,11 @@ class PercentBand(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["framework", "grade"], name="percent_band_unique_grade"),
             models.UniqueConstraint(fields=["framework", "min_percent"], name="percent_band_unique_min"),
-            models.CheckConstraint(condition=Q(min_percent__lte=100), name="percent_band_min_within_100"),
+            models.CheckConstraint(
+                condition=Q(min_percent__lte=100),
+                name="percent_band_min_within_100",
+                violation_error_message="A band's minimum is a percentage: 0 to 100.",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -175,7 +176,11 @@ class OverallBand(models.Model):
         ordering = ["framework", "min_points"]
         constraints = [
             models.UniqueConstraint(fields=["framework", "grade"], name="overall_band_unique_grade"),
-            models.CheckConstraint(condition=Q(max_points__gte=F("min_points")), name="overall_band_in_order"),
+            models.CheckConstraint(
+                condition=Q(max_points__gte=F("min_points")),
+                name="overall_band_in_order",
+                violation_error_message="A band's maximum points cannot be below its minimum.",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -200,11 +205,20 @@ class Judgement(models.Model):
     class Meta:
         ordering = ["inspection", "standard__position", "standard__code"]
         constraints = [
-            models.UniqueConstraint(fields=["inspection", "standard"], name="judgement_one_per_standard"),
-            models.CheckConstraint(condition=Q(score_percent__lte=100), name="judgement_score_within_100"),
+            models.UniqueConstraint(
+                fields=["inspection", "standard"],
+                name="judgement_one_per_standard",
+                violation_error_message="This inspection already has a judgement of this standard.",
+            ),
+            models.CheckConstraint(
+                condition=Q(score_percent__lte=100),
+                name="judgement_score_within_100",
+                violation_error_message="A score is a percentage: 0 to 100.",
+            ),
             models.CheckConstraint(
                 condition=Q(professional_discretion=False) | ~Q(note=""),
                 name="judgement_discretion_has_reason",
+                violation_error_message="Professional discretion needs its reason in the note.",
             ),
         ]
 
@@ -248,8 +262,16 @@ class KeyQuestionScore(models.Model):
     class Meta:
         ordering = ["inspection", "key_question__standard__position", "key_question__position"]
         constraints = [
-            models.UniqueConstraint(fields=["inspection", "key_question"], name="key_question_score_one_per_question"),
-            models.CheckConstraint(condition=Q(percent_yes__lte=100), name="key_question_score_within_100"),
+            models.UniqueConstraint(
+                fields=["inspection", "key_question"],
+                name="key_question_score_one_per_question",
+                violation_error_message="This inspection already has a score for this key question.",
+            ),
+            models.CheckConstraint(
+                condition=Q(percent_yes__lte=100),
+                name="key_question_score_within_100",
+                violation_error_message="A % yes is a percentage: 0 to 100.",
+            ),
         ]
         indexes = [models.Index(fields=["key_question", "percent_yes"], name="kq_score_by_question")]
 
@@ -262,7 +284,9 @@ class KeyQuestionScore(models.Model):
         if inspection is None or self.key_question_id is None:
             return
         if self.key_question.standard.framework_id != inspection.framework_id:
-            raise ValidationError({"key_question": f"{self.key_question.code} is not a key question of {inspection.framework}."})
+            raise ValidationError(
+                {"key_question": f"{self.key_question.code} is not a key question of {inspection.framework}."}
+            )
 
 
 def inspection_of(row: models.Model):

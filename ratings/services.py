@@ -65,8 +65,16 @@ def frameworks_validate(*, data: Any, source: str) -> None:
             framework,
             path,
             required=[
-                "code", "name", "in_force_from", "in_force_to", "rating_scale", "note",
-                "percent_bands", "overall_bands", "domains", "standards",
+                "code",
+                "name",
+                "in_force_from",
+                "in_force_to",
+                "rating_scale",
+                "note",
+                "percent_bands",
+                "overall_bands",
+                "domains",
+                "standards",
             ],
         )
         if framework is None:
@@ -175,7 +183,9 @@ def frameworks_load(*, data: Any, source: str) -> FrameworksLoaded:
         )
         grades = {grade.name: grade for grade in scale.grades.all()} if scale else {}
         for band in framework_data["percent_bands"]:
-            _upsert(PercentBand, {"framework": framework, "grade": grades[band["rating"]]}, min_percent=band["min_percent"])
+            _upsert(
+                PercentBand, {"framework": framework, "grade": grades[band["rating"]]}, min_percent=band["min_percent"]
+            )
         for band in framework_data["overall_bands"]:
             _upsert(
                 OverallBand,

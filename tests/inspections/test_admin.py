@@ -1,0 +1,225 @@
+"""The inspectors' admin: one page edits an inspection, the rules are enforced, the other roles only read."""
+
+import pytest
+from django.urls import reverse
+
+from inspections.models import Inspection, InspectionStatus
+from ratings.models import Judgement
+
+pytestmark = pytest.mark.integration
+
+
+def change_url(inspection: Inspection) -> str:
+    return reverse("admin:inspections_inspection_change", args=[inspection.pk])
+
+
+def inspection_of(slug: str) -> Inspection:
+    return Inspection.objects.get(service__slug=slug)
+
+
+def form_data(response) -> dict:
+    """What the browser would post back unchanged: every field of the page's form and inline formsets."""
+    data = {}
+    forms = [response.context["adminform"].form]
+    for inline in response.context["inline_admin_formsets"]:
+        formset = inline.formset
+        management = formset.management_form
+        for name in management.fields:
+            data[management.add_prefix(name)] = management[name].value()
+        forms.extend(formset.forms)
+    for form in forms:
+        for name in form.fields:
+            value = form[name].value()
+            if value is None or value is False:
+                continue
+            data[form.add_prefix(name)] = "on" if value is True else value
+    return data
+
+
+def judgement_prefix(data: dict, code: str, inspection: Inspection) -> str:
+    """The inline form prefix ("judgements-4") of a standard's judgement."""
+    judgement = Judgement.objects.get(inspection=inspection, standard__code=code)
+    [key] = [
+        k for k, v in data.items() if k.startswith("judgements-") and k.endswith("-id") and str(v) == str(judgement.pk)
+    ]
+    return key.removesuffix("-id")
+
+
+def test_change_page_shows_proposed_and_derived_ratings(client, reports, inspector):
+    client.force_login(inspector)
+    response = client.get(change_url(inspection_of("western-bay")))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Proposed by the key questions" in html
+    # 2.1: the lowest of 65 / 42 / 37 % is 2.1.3, in the Inadequate band.
+    assert "lowest: 2.1.3 at 37%" in html
+    # 3.3: lowest 50% proposes Requires improvement; the report rated it Inadequate by discretion.
+    assert "lowest: 3.3.2 at 50%" in html
+    assert 'rating-tag--requires-improvement">Requires improvement</span> <small>lowest: 3.3.2' in html
+    assert "Rated by judgement: no rule" in html  # organisational delivery standards
+    assert "What the standards add up to" in html
+    assert '<span class="rating-tag rating-tag--inadequate">Inadequate</span>' in html
+
+
+def test_change_page_runs_a_fixed_number_of_queries(client, reports, inspector, django_assert_num_queries):
+    client.force_login(inspector)
+    western_bay, warwickshire = inspection_of("western-bay"), inspection_of("warwickshire")
+    assert western_bay.findings.count() != warwickshire.findings.count()
+    client.get(change_url(western_bay))  # warm the session and permission caches
+    with django_assert_num_queries(44):
+        client.get(change_url(western_bay))
+    with django_assert_num_queries(44):
+        client.get(change_url(warwickshire))
+
+
+def test_inspector_rating_against_the_rule_is_refused_without_discretion(client, reports, inspector):
+    client.force_login(inspector)
+    western_bay = inspection_of("western-bay")
+    data = form_data(client.get(change_url(western_bay)))
+    prefix = judgement_prefix(data, "2.1", western_bay)
+    data[f"{prefix}-rating"] = western_bay.framework.rating_scale.grades.get(name="Good").pk
+
+    response = client.post(change_url(western_bay), data)
+
+    assert response.status_code == 200
+    assert (
+        "Rating &#x27;Good&#x27; differs from &#x27;Inadequate&#x27;, which the lowest key question (2.1.3 at 37%) "
+        "proposes" in response.content.decode()
+    )
+    assert Judgement.objects.get(inspection=western_bay, standard__code="2.1").rating.name == "Inadequate"
+
+
+def test_inspector_discretion_with_reason_is_accepted_and_overall_rederived(client, reports, inspector):
+    client.force_login(inspector)
+    western_bay = inspection_of("western-bay")
+    data = form_data(client.get(change_url(western_bay)))
+    prefix = judgement_prefix(data, "2.1", western_bay)
+    data[f"{prefix}-rating"] = western_bay.framework.rating_scale.grades.get(name="Requires improvement").pk
+    data[f"{prefix}-professional_discretion"] = "on"
+    data[f"{prefix}-note"] = "Cases close to the grade boundary."
+
+    # The stated overall (Inadequate, 6 points) no longer matches the standards (7 points): refused.
+    response = client.post(change_url(western_bay), data)
+    assert response.status_code == 200
+    assert (
+        "The overall rating Inadequate is not the Requires improvement that these standards"
+        in response.content.decode()
+    )
+
+    # Leaving the overall rating empty has it derived.
+    data["overall_rating"] = ""
+    response = client.post(change_url(western_bay), data)
+    assert response.status_code == 302
+    western_bay.refresh_from_db()
+    assert western_bay.overall_rating.name == "Requires improvement"
+    judgement = Judgement.objects.get(inspection=western_bay, standard__code="2.1")
+    assert (judgement.rating.name, judgement.professional_discretion) == ("Requires improvement", True)
+    assert judgement.history.first().history_user == inspector
+    assert western_bay.history.first().history_change_reason == "overall rating derived from the standards"
+
+
+def test_discretion_without_reason_is_refused(client, reports, inspector):
+    client.force_login(inspector)
+    western_bay = inspection_of("western-bay")
+    data = form_data(client.get(change_url(western_bay)))
+    prefix = judgement_prefix(data, "3.3", western_bay)
+    data[f"{prefix}-note"] = ""
+
+    response = client.post(change_url(western_bay), data)
+
+    assert response.status_code == 200
+    assert "Professional discretion needs its reason in the note." in response.content.decode()
+
+
+def test_inspector_edit_is_saved_with_history(client, reports, inspector):
+    client.force_login(inspector)
+    warwickshire = inspection_of("warwickshire")
+    data = form_data(client.get(change_url(warwickshire)))
+    prefix = judgement_prefix(data, "1.1", warwickshire)
+    data[f"{prefix}-rating"] = warwickshire.framework.rating_scale.grades.get(name="Outstanding").pk
+
+    response = client.post(change_url(warwickshire), data)
+
+    assert response.status_code == 302
+    judgement = Judgement.objects.get(inspection=warwickshire, standard__code="1.1")
+    assert judgement.rating.name == "Outstanding"
+    before, after = judgement.history.all()[1], judgement.history.all()[0]
+    assert (before.rating.name, after.rating.name, after.history_user) == ("Good", "Outstanding", inspector)
+    warwickshire.refresh_from_db()
+    assert warwickshire.overall_rating.name == "Good"  # 28 points: still Good
+
+
+@pytest.mark.parametrize("role", ["analyst", "manager"])
+def test_read_only_roles_can_view_but_not_change(client, reports, role, request):
+    user = request.getfixturevalue(role)
+    client.force_login(user)
+    western_bay = inspection_of("western-bay")
+    page = client.get(change_url(western_bay))
+    assert page.status_code == 200
+    assert b'name="_save"' not in page.content
+
+    response = client.post(change_url(western_bay), {"status": "draft"})
+
+    assert response.status_code == 403
+    western_bay.refresh_from_db()
+    assert western_bay.status == InspectionStatus.PUBLISHED
+
+
+def test_anonymous_is_sent_to_log_in(client, reports):
+    response = client.get(change_url(inspection_of("western-bay")))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("admin:login"))
+
+
+def test_drafts_are_listed_for_inspectors_only(client, reports, inspector, analyst):
+    draft = inspection_of("bromley")
+    draft.status = InspectionStatus.DRAFT
+    draft.save()
+    listing = reverse("admin:inspections_inspection_changelist")
+
+    client.force_login(analyst)
+    analyst_rows = client.get(listing).context["cl"].result_list
+    assert sorted(i.service.slug for i in analyst_rows) == [
+        "northamptonshire",
+        "swindon",
+        "warwickshire",
+        "western-bay",
+    ]
+    assert client.get(change_url(draft)).status_code == 302  # "doesn't exist" for them
+
+    client.force_login(inspector)
+    inspector_rows = client.get(listing).context["cl"].result_list
+    assert len(inspector_rows) == 5
+
+
+def test_publish_action_records_who_published(client, reports, inspector):
+    draft = inspection_of("bromley")
+    draft.status = InspectionStatus.DRAFT
+    draft.save()
+    client.force_login(inspector)
+
+    response = client.post(
+        reverse("admin:inspections_inspection_changelist"),
+        {"action": "publish", "_selected_action": [draft.pk]},
+    )
+
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert draft.status == InspectionStatus.PUBLISHED
+    latest = draft.history.first()
+    assert (latest.history_change_reason, latest.history_user) == ("published", inspector)
+
+
+def test_list_pages_filter_and_search(client, reports, inspector):
+    client.force_login(inspector)
+    listing = reverse("admin:inspections_inspection_changelist")
+
+    by_nation = client.get(listing, {"service__nation__exact": "Wales"}).context["cl"].result_list
+    by_search = client.get(listing, {"q": "Swansea"}).context["cl"].result_list
+    findings = client.get(
+        reverse("admin:findings_finding_changelist"), {"q": "AssetPlus", "kind__exact": "key_finding"}
+    )
+
+    assert [i.service.slug for i in by_nation] == ["western-bay"]
+    assert [i.service.slug for i in by_search] == ["western-bay"]
+    assert {f.inspection.service.slug for f in findings.context["cl"].result_list} == {"western-bay"}
