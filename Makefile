@@ -3,16 +3,22 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
+NODE_INSTALLED := node_modules/.installed
 REPORTS := $(sort $(wildcard fixtures/reports/*.json))
 
 .PHONY: install run test lint setup-data clean
 
-install: $(INSTALLED)
+install: $(INSTALLED) $(NODE_INSTALLED)
 
 $(INSTALLED): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
 	touch $(INSTALLED)
+
+# GOV.UK Frontend and MoJ Frontend (served by WhiteNoise), axe-core for the accessibility tests.
+$(NODE_INSTALLED): package.json package-lock.json
+	npm ci --silent --no-audit --no-fund
+	touch $(NODE_INSTALLED)
 
 # Migrate and load the reference data and the five reports into the local database (idempotent).
 setup-data: install
@@ -33,4 +39,4 @@ lint: install
 	$(BIN)/ruff format --check .
 
 clean:
-	rm -rf $(VENV) db.sqlite3 staticfiles *.egg-info
+	rm -rf $(VENV) node_modules db.sqlite3 staticfiles *.egg-info

@@ -1,11 +1,20 @@
 """Reads of services and inspections, including the inspection document export."""
 
-from django.db.models import Prefetch, QuerySet
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
 
-from findings.models import Finding, Recommendation
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet, Subquery, prefetch_related_objects
+
+from findings.models import Finding, FindingKind, Recommendation
+from inspections.filters import ServiceFilter
 from inspections.jsonchecks import format_partial_date, json_number
-from inspections.models import Inspection, InspectionArea, KeyFact, inspection_date
-from ratings.models import Judgement, KeyQuestionScore
+from inspections.models import Inspection, InspectionArea, InspectionStatus, KeyFact, Service, inspection_date
+from inspections.roles import can_see_drafts
+from ratings import rules
+from ratings.models import Domain, Framework, Grade, Judgement, KeyQuestionScore, OverallBand, RatedBy, Standard
+from ratings.selectors import FrameworkCatalogue, framework_catalogues
 
 
 def inspections_for_export(*, status: str | None = None) -> QuerySet[Inspection]:
@@ -124,3 +133,485 @@ def inspection_document(*, inspection: Inspection) -> dict:
 
 def inspection_documents(*, status: str | None = None) -> list[dict]:
     return [inspection_document(inspection=inspection) for inspection in inspections_for_export(status=status)]
+
+
+def visible_inspections(*, user) -> QuerySet[Inspection]:
+    """The inspections a user may see on any page or export: published ones, and drafts for inspectors."""
+    inspections = Inspection.objects.all()
+    if not can_see_drafts(user):
+        inspections = inspections.filter(status=InspectionStatus.PUBLISHED)
+    return inspections
+
+
+def latest_inspections(*, user) -> QuerySet[Inspection]:
+    """Each service's latest visible inspection (by publication date, else fieldwork), one row per service."""
+    visible = visible_inspections(user=user)
+    latest_of_service = visible.filter(service=OuterRef("service")).order_by(
+        inspection_date().desc(nulls_last=True), "-pk"
+    )
+    return visible.filter(pk=Subquery(latest_of_service.values("pk")[:1]))
+
+
+def service_filter(*, user, params) -> ServiceFilter:
+    """The services list: each service's latest visible inspection, filtered by ``params`` (a QueryDict).
+
+    The HTML page, the CSV and the JSON export all read ``.qs`` of this one filter.
+    """
+    rows = latest_inspections(user=user).select_related("service", "framework", "overall_rating")
+    return ServiceFilter(params, queryset=rows)
+
+
+def service_list_judgements(*, inspections: list[Inspection]) -> dict[int, dict[str, str | None]]:
+    """Each listed inspection's rating of every standard, by inspection id then standard code (one query)."""
+    ratings: dict[int, dict[str, str | None]] = {inspection.pk: {} for inspection in inspections}
+    judgements = Judgement.objects.filter(inspection__in=list(ratings)).select_related("standard", "rating")
+    for judgement in judgements.order_by("standard__position"):
+        ratings[judgement.inspection_id][judgement.standard.code] = (
+            judgement.rating.name if judgement.rating_id else None
+        )
+    return ratings
+
+
+# The service scorecard and the inspection page ---------------------------------------------------------------------
+
+FINDING_HEADINGS = {
+    FindingKind.SUMMARY: "Summary",
+    FindingKind.KEY_FINDING: "Key findings",
+    FindingKind.EXPLANATION: "Explanation of findings",
+    FindingKind.STRENGTH: "Strengths",
+    FindingKind.AREA_FOR_IMPROVEMENT: "Areas for improvement",
+    FindingKind.NOTABLE_PRACTICE: "Notable practice",
+    FindingKind.QUOTE: "Quotes",
+}
+SCORECARD_FINDING_KINDS = (FindingKind.STRENGTH, FindingKind.AREA_FOR_IMPROVEMENT)
+
+# The measures of docs/data-format.md in words; a measure not listed here is shown by its own name.
+MEASURE_LABELS = {
+    "reoffending_rate": "Reoffending rate",
+    "first_time_entrants_rate": "First-time entrants",
+    "custody_rate": "Custody rate",
+    "caseload_age_10_14": "Caseload aged 10 to 14",
+    "caseload_age_15_17": "Caseload aged 15 to 17",
+    "caseload_male": "Caseload: male",
+    "caseload_female": "Caseload: female",
+    "caseload_white": "Caseload: white",
+    "caseload_black_and_minority_ethnic": "Caseload: black and minority ethnic",
+    "population_total": "Population",
+    "youth_population_share": "10 to 17 year olds in the population",
+    "black_and_minority_ethnic_youth_population_share": "Black and minority ethnic 10 to 17 year olds",
+    "looked_after_children_reoffending_rate": "Reoffending rate of looked after children",
+    "total_recorded_crime_rate": "Total recorded crime",
+}
+NOT_KNOWN = "Not known"
+
+
+@dataclass(frozen=True)
+class BandMark:
+    """Where a rating band starts on a 0 to 100% bar, and the band in words."""
+
+    rating: str
+    min_percent: int
+    label: str
+
+
+@dataclass
+class FindingGroup:
+    kind: str
+    heading: str
+    findings: list[Finding]
+
+
+@dataclass
+class QuestionRow:
+    """One key question's % yes, the band it falls in, and whether it is the lowest of its standard."""
+
+    code: str
+    text: str
+    percent_yes: int | None
+    band: str | None
+    note: str
+    is_lowest: bool
+    sets_rating: bool
+
+
+@dataclass
+class StandardRow:
+    """A standard (or theme) of the framework, with what one inspection says about it."""
+
+    standard: Standard
+    judged: bool
+    rating: str | None
+    score_percent: int | None
+    professional_discretion: bool
+    note: str
+    proposal: rules.Proposal | None
+    questions: list[QuestionRow]
+    findings: list[FindingGroup]
+
+    @property
+    def rated_by_key_questions(self) -> bool:
+        return self.standard.rated_by == RatedBy.KEY_QUESTIONS
+
+    @property
+    def proposal_differs(self) -> bool:
+        """The inspectors gave another rating than the lowest key question's band (professional discretion)."""
+        return self.proposal is not None and self.rating is not None and self.proposal.rating != self.rating
+
+    @property
+    def unknown_questions(self) -> bool:
+        return any(question.percent_yes is None for question in self.questions)
+
+
+@dataclass
+class DomainGroup:
+    """A domain and its standards; for frameworks without domains (FJI, SQS) one group with ``domain`` None."""
+
+    domain: Domain | None
+    standards: list[StandardRow]
+    findings: list[FindingGroup]
+
+    @property
+    def has_findings(self) -> bool:
+        return bool(self.findings) or any(row.findings for row in self.standards)
+
+
+@dataclass
+class KeyFactRow:
+    label: str
+    value: str
+    comparator: str
+    comparator_value: str
+    period: str
+    source: str
+
+
+@dataclass
+class RecommendationGroup:
+    addressee: str
+    recommendations: list[Recommendation]
+
+
+@dataclass
+class InspectionReport:
+    """Everything a page shows about one inspection, in the report's structure, read in a fixed number of queries."""
+
+    inspection: Inspection
+    catalogue: FrameworkCatalogue
+    domains: list[DomainGroup]
+    findings: list[FindingGroup]  # about the whole inspection: neither a standard nor a domain
+    recommendation_groups: list[RecommendationGroup]
+    key_facts: list[KeyFactRow]
+    local_authorities: list[str]
+    bands: list[BandMark]
+
+    @property
+    def framework(self) -> Framework:
+        return self.catalogue.framework
+
+    @property
+    def framework_kind(self) -> str:
+        """The framework's name without its year: "Short Quality Screening"."""
+        return re.sub(r"\s*\(\d{4}\)$", "", self.framework.name)
+
+    @property
+    def gives_ratings(self) -> bool:
+        return self.framework.rating_scale_id is not None
+
+    @property
+    def has_overall_rating(self) -> bool:
+        return bool(self.catalogue.rules.overall_bands)
+
+    @property
+    def has_domains(self) -> bool:
+        return any(group.domain is not None for group in self.domains)
+
+    @property
+    def has_scores(self) -> bool:
+        return any(row.score_percent is not None for group in self.domains for row in group.standards)
+
+    @property
+    def case_based_standards(self) -> list[StandardRow]:
+        return [row for group in self.domains for row in group.standards if row.questions]
+
+    @property
+    def bands_text(self) -> str:
+        return "; ".join(band.label for band in self.bands)
+
+    @property
+    def band_marks(self) -> list[BandMark]:
+        return [band for band in self.bands if band.min_percent > 0]
+
+    @property
+    def recommendation_count(self) -> int:
+        return sum(len(group.recommendations) for group in self.recommendation_groups)
+
+
+@dataclass
+class StandardChange:
+    code: str
+    name: str
+    before: str | None
+    after: str | None
+    change: str
+
+
+@dataclass
+class InspectionChange:
+    """What changed between a service's previous inspection and its latest."""
+
+    previous: Inspection
+    latest: Inspection
+    same_framework: bool
+    overall_change: str | None
+    standards: list[StandardChange]
+
+
+@dataclass
+class ServiceScorecard:
+    service: Service
+    report: InspectionReport  # the latest visible inspection
+    history: list[Inspection]  # every visible inspection, latest first
+    change: InspectionChange | None  # None for a service with one visible inspection
+
+    @property
+    def earlier_inspections(self) -> list[Inspection]:
+        return self.history[1:]
+
+
+def _inspections_with_framework(*, user) -> QuerySet[Inspection]:
+    return (
+        visible_inspections(user=user)
+        .select_related("service", "framework", "overall_rating")
+        .annotate(framework_has_overall_rule=Exists(OverallBand.objects.filter(framework=OuterRef("framework"))))
+    )
+
+
+def service_scorecard_get(*, slug: str, user) -> ServiceScorecard | None:
+    """A service's scorecard: its latest visible inspection, its history and what changed since the one before.
+
+    None when the service is unknown or has no inspection the user may see (a draft is not a scorecard).
+    Runs a fixed number of queries, whatever the number of inspections, findings or recommendations.
+    """
+    history = list(
+        _inspections_with_framework(user=user)
+        .filter(service__slug=slug)
+        .order_by(inspection_date().desc(nulls_last=True), "-pk")
+    )
+    if not history:
+        return None
+    latest, previous = history[0], (history[1] if len(history) > 1 else None)
+    # The judgements of both inspections in one query, whether or not there is a previous one.
+    prefetch_related_objects(
+        [latest] if previous is None else [latest, previous],
+        Prefetch("judgements", queryset=Judgement.objects.select_related("rating")),
+    )
+    report = _inspection_report(inspection=latest, finding_kinds=SCORECARD_FINDING_KINDS)
+    change = None
+    if previous is not None:
+        change = _inspection_change(latest=latest, previous=previous, catalogue=report.catalogue)
+    return ServiceScorecard(service=latest.service, report=report, history=history, change=change)
+
+
+def inspection_report_get(*, pk: int, user) -> InspectionReport | None:
+    """Everything one inspection holds, structured as the report is; None when unknown or not visible to the user."""
+    inspection = _inspections_with_framework(user=user).filter(pk=pk).first()
+    if inspection is None:
+        return None
+    prefetch_related_objects([inspection], Prefetch("judgements", queryset=Judgement.objects.select_related("rating")))
+    return _inspection_report(inspection=inspection, finding_kinds=None)
+
+
+def _inspection_report(*, inspection: Inspection, finding_kinds: tuple[str, ...] | None) -> InspectionReport:
+    """Fetch an inspection's rows (its judgements already prefetched) and arrange them by the framework."""
+    findings = Finding.objects.order_by("position", "pk")
+    if finding_kinds is not None:
+        findings = findings.filter(kind__in=finding_kinds)
+    prefetch_related_objects(
+        [inspection],
+        Prefetch("areas", queryset=InspectionArea.objects.select_related("local_authority")),
+        Prefetch("key_question_scores", queryset=KeyQuestionScore.objects.all()),
+        Prefetch("recommendations", queryset=Recommendation.objects.order_by("number")),
+        Prefetch("findings", queryset=findings),
+        Prefetch("key_facts", queryset=KeyFact.objects.order_by("position", "pk")),
+    )
+    code = inspection.framework.code
+    catalogue = framework_catalogues(codes=[code])[code]
+    return InspectionReport(
+        inspection=inspection,
+        catalogue=catalogue,
+        domains=_domain_groups(inspection=inspection, catalogue=catalogue),
+        findings=_finding_groups(f for f in inspection.findings.all() if not f.standard_id and not f.domain_id),
+        recommendation_groups=_recommendation_groups(inspection.recommendations.all()),
+        key_facts=[_key_fact_row(fact) for fact in inspection.key_facts.all()],
+        local_authorities=[area.local_authority.name for area in inspection.areas.all()],
+        bands=_band_marks(catalogue.rules.percent_bands),
+    )
+
+
+def _finding_groups(findings) -> list[FindingGroup]:
+    """Findings by kind, in the order of ``FindingKind`` (the order the reports use), each kind in report order."""
+    by_kind: dict[str, list[Finding]] = {kind: [] for kind in FindingKind.values}
+    for finding in findings:
+        by_kind.setdefault(finding.kind, []).append(finding)
+    return [
+        FindingGroup(kind=kind, heading=FINDING_HEADINGS.get(kind, kind), findings=rows)
+        for kind, rows in by_kind.items()
+        if rows
+    ]
+
+
+def _domain_groups(*, inspection: Inspection, catalogue: FrameworkCatalogue) -> list[DomainGroup]:
+    judgements = {judgement.standard_id: judgement for judgement in inspection.judgements.all()}
+    scores = {score.key_question_id: score for score in inspection.key_question_scores.all()}
+    findings_by_standard: dict[int, list[Finding]] = defaultdict(list)
+    findings_by_domain: dict[int, list[Finding]] = defaultdict(list)
+    for finding in inspection.findings.all():
+        if finding.standard_id:
+            findings_by_standard[finding.standard_id].append(finding)
+        elif finding.domain_id:
+            findings_by_domain[finding.domain_id].append(finding)
+    questions_by_standard: dict[int, list] = defaultdict(list)
+    for question in catalogue.key_questions.values():
+        questions_by_standard[question.standard_id].append(question)
+
+    groups: dict[int | None, DomainGroup] = {
+        domain.pk: DomainGroup(domain=domain, standards=[], findings=_finding_groups(findings_by_domain[domain.pk]))
+        for domain in sorted(catalogue.domains.values(), key=lambda domain: (domain.position, domain.code))
+    }
+    for standard in sorted(catalogue.standards.values(), key=lambda standard: (standard.position, standard.code)):
+        judgement = judgements.get(standard.pk)
+        rating = judgement.rating.name if judgement is not None and judgement.rating_id else None
+        questions, proposal = [], None
+        if standard.rated_by == RatedBy.KEY_QUESTIONS:
+            framework_questions = questions_by_standard[standard.pk]
+            percents = {q.code: (scores[q.pk].percent_yes if q.pk in scores else None) for q in framework_questions}
+            proposal = catalogue.proposal(standard.code, percents)
+            questions = [
+                _question_row(
+                    question, score=scores.get(question.pk), proposal=proposal, rating=rating, catalogue=catalogue
+                )
+                for question in framework_questions
+            ]
+        row = StandardRow(
+            standard=standard,
+            judged=judgement is not None,
+            rating=rating,
+            score_percent=judgement.score_percent if judgement is not None else None,
+            professional_discretion=judgement.professional_discretion if judgement is not None else False,
+            note=judgement.note if judgement is not None else "",
+            proposal=proposal,
+            questions=questions,
+            findings=_finding_groups(findings_by_standard[standard.pk]),
+        )
+        if standard.domain_id not in groups:  # standards of a framework without domains
+            groups[standard.domain_id] = DomainGroup(domain=None, standards=[], findings=[])
+        groups[standard.domain_id].standards.append(row)
+    return list(groups.values())
+
+
+def _question_row(question, *, score, proposal, rating, catalogue) -> QuestionRow:
+    percent = score.percent_yes if score is not None else None
+    is_lowest = proposal is not None and proposal.lowest_code == question.code
+    return QuestionRow(
+        code=question.code,
+        text=(score.wording if score is not None and score.wording else question.text),
+        percent_yes=percent,
+        band=rules.band_for_percent(percent, catalogue.rules.percent_bands) if percent is not None else None,
+        note=score.note if score is not None else "The report gives no figure for this key question.",
+        is_lowest=is_lowest,
+        sets_rating=is_lowest and proposal.rating == rating,
+    )
+
+
+def _band_marks(bands) -> list[BandMark]:
+    """The % bands best first, each with its range in words: "80% and over", "65% to 79%", "under 50%"."""
+    ordered = sorted(bands, key=lambda band: band.min_percent, reverse=True)
+    marks = []
+    for index, band in enumerate(ordered):
+        if index == 0:
+            span = f"{band.min_percent}% and over"
+        elif band.min_percent == 0:
+            span = f"under {ordered[index - 1].min_percent}%"
+        else:
+            span = f"{band.min_percent}% to {ordered[index - 1].min_percent - 1}%"
+        marks.append(BandMark(rating=band.rating, min_percent=band.min_percent, label=f"{span} {band.rating}"))
+    return marks
+
+
+def _recommendation_groups(recommendations) -> list[RecommendationGroup]:
+    """Recommendations by addressee, addressees in the order the report first names them."""
+    groups: dict[str, RecommendationGroup] = {}
+    for recommendation in recommendations:
+        group = groups.setdefault(
+            recommendation.addressee, RecommendationGroup(addressee=recommendation.addressee, recommendations=[])
+        )
+        group.recommendations.append(recommendation)
+    return list(groups.values())
+
+
+def _number_text(value: Decimal | None, unit: str) -> str:
+    if value is None:
+        return NOT_KNOWN
+    text = f"{json_number(value):,}"
+    if unit == "%":
+        return f"{text}%"
+    if unit == "count":
+        return text
+    return f"{text} {unit}"
+
+
+def _key_fact_row(fact: KeyFact) -> KeyFactRow:
+    label = MEASURE_LABELS.get(fact.measure, fact.measure.replace("_", " ").capitalize())
+    if fact.area:
+        label = f"{label} ({fact.area})"
+    no_comparator = fact.comparator == "" and fact.comparator_value is None
+    return KeyFactRow(
+        label=label,
+        value=_number_text(fact.value, fact.unit),
+        comparator=fact.comparator or ("None given" if no_comparator else NOT_KNOWN),
+        comparator_value="" if no_comparator else _number_text(fact.comparator_value, fact.unit),
+        period=fact.period or NOT_KNOWN,
+        source=fact.source or NOT_KNOWN,
+    )
+
+
+def _rating_change(before: Grade | None, after: Grade | None) -> str:
+    if before is None or after is None:
+        return "Cannot compare: not rated in both"
+    if after.points > before.points:
+        return "Improved"
+    if after.points < before.points:
+        return "Declined"
+    return "No change"
+
+
+def _inspection_change(*, latest: Inspection, previous: Inspection, catalogue: FrameworkCatalogue) -> InspectionChange:
+    """Overall and (on the same framework) per-standard changes; across frameworks only the overall ratings."""
+    same_framework = latest.framework_id == previous.framework_id
+    change = InspectionChange(
+        previous=previous, latest=latest, same_framework=same_framework, overall_change=None, standards=[]
+    )
+    if not same_framework:
+        return change
+    if catalogue.rules.overall_bands:
+        change.overall_change = _rating_change(previous.overall_rating, latest.overall_rating)
+    before = {judgement.standard_id: judgement for judgement in previous.judgements.all()}
+    after = {judgement.standard_id: judgement for judgement in latest.judgements.all()}
+    for standard in sorted(catalogue.standards.values(), key=lambda standard: (standard.position, standard.code)):
+        if standard.pk not in before and standard.pk not in after:
+            continue
+        rating_before = before[standard.pk].rating if standard.pk in before else None
+        rating_after = after[standard.pk].rating if standard.pk in after else None
+        change.standards.append(
+            StandardChange(
+                code=standard.code,
+                name=standard.name,
+                before=rating_before.name if rating_before else None,
+                after=rating_after.name if rating_after else None,
+                change=_rating_change(rating_before, rating_after),
+            )
+        )
+    return change
+
+
+# End of the scorecard and inspection page reads.
