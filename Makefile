@@ -8,7 +8,9 @@ REPORTS := $(sort $(wildcard fixtures/reports/*.json))
 
 .PHONY: install run test lint setup-data clean
 
-install: $(INSTALLED) $(NODE_INSTALLED)
+CHROMIUM := /usr/bin/chromium
+
+install: $(INSTALLED) $(NODE_INSTALLED) $(CHROMIUM)
 
 $(INSTALLED): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -19,6 +21,10 @@ $(INSTALLED): pyproject.toml
 $(NODE_INSTALLED): package.json package-lock.json
 	npm ci --silent --no-audit --no-fund
 	touch $(NODE_INSTALLED)
+
+# The browser tests drive Debian's Chromium through Playwright; Playwright never downloads a browser here.
+$(CHROMIUM):
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
 
 # Migrate and load the reference data and the five reports into the local database (idempotent).
 setup-data: install

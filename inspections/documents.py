@@ -34,7 +34,7 @@ TOP_LEVEL_KEYS = [
     "findings",
     "key_facts",
 ]
-OPTIONAL_TOP_LEVEL_KEYS = {"title", "notes"}
+OPTIONAL_TOP_LEVEL_KEYS = ["title", "notes"]
 JUDGEMENT_KEYS = ["code", "name", "domain", "rating", "score_percent", "professional_discretion", "note"]
 KEY_QUESTION_KEYS = ["code", "text", "percent_yes"]
 RECOMMENDATION_KEYS = ["number", "addressee", "text"]
@@ -97,7 +97,7 @@ def document_check(data: Any, *, source: str, catalogues: dict[str, FrameworkCat
     def rating(value: Any, path: str) -> str | None:
         if value is None:
             return None
-        if value not in catalogue.grades:
+        if not isinstance(value, str) or value not in catalogue.grades:
             check.add(path, f"{value!r} is not a rating of the {catalogue.framework.code} framework ({scale_words})")
             return None
         return value
@@ -124,7 +124,9 @@ def document_check(data: Any, *, source: str, catalogues: dict[str, FrameworkCat
 
     overall = rating(root.get("overall_rating"), "$.overall_rating")
     derived = catalogue.derived_overall({j["code"]: j["rating"] for j in judgements})
-    if overall is not None and derived is not None and overall != derived:
+    if overall is not None and not catalogue.rules.overall_bands:
+        check.add("$.overall_rating", f"the {catalogue.framework.code} framework gives no overall rating: use null")
+    elif overall is not None and derived is not None and overall != derived:
         check.add(
             "$.overall_rating",
             f"{overall!r} is not the {derived!r} that the standards' ratings add up to under the framework's "
@@ -271,7 +273,7 @@ def _recommendations(check: Checker, value: Any, catalogue: FrameworkCatalogue) 
         }
         domain = item.get("domain")
         if domain is not None:
-            if domain not in catalogue.domains:
+            if not isinstance(domain, str) or domain not in catalogue.domains:
                 check.add(f"{path}.domain", f"{domain!r} is not a domain of {catalogue.framework.code}")
             entry["domain"] = domain
         recommendations.append(entry)
@@ -287,7 +289,9 @@ def _findings(check: Checker, value: Any, catalogue: FrameworkCatalogue) -> list
         if item is None:
             continue
         standard = item.get("standard")
-        if standard is not None and standard not in catalogue.standards and standard not in catalogue.domains:
+        if standard is not None and (
+            not isinstance(standard, str) or (standard not in catalogue.standards and standard not in catalogue.domains)
+        ):
             check.add(
                 f"{path}.standard", f"{standard!r} is neither a standard nor a domain of {catalogue.framework.code}"
             )

@@ -6,6 +6,7 @@ inspector fixes a file in one pass instead of one error per run.
 
 import calendar
 import datetime
+import json
 import re
 from collections.abc import Iterable, Sequence
 from decimal import Decimal, InvalidOperation
@@ -30,7 +31,7 @@ class DocumentInvalid(Exception):
 
 def describe(value: Any) -> str:
     """A short, safe rendering of a bad value for an error message."""
-    text = repr(value)
+    text = json.dumps(value, ensure_ascii=False) if isinstance(value, (type(None), bool)) else repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
 
 

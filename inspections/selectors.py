@@ -13,7 +13,17 @@ from inspections.jsonchecks import format_partial_date, json_number
 from inspections.models import Inspection, InspectionArea, InspectionStatus, KeyFact, Service, inspection_date
 from inspections.roles import can_see_drafts
 from ratings import rules
-from ratings.models import Domain, Framework, Grade, Judgement, KeyQuestionScore, OverallBand, RatedBy, Standard
+from ratings.models import (
+    Domain,
+    Framework,
+    Grade,
+    Judgement,
+    KeyQuestion,
+    KeyQuestionScore,
+    OverallBand,
+    RatedBy,
+    Standard,
+)
 from ratings.selectors import FrameworkCatalogue, framework_catalogues
 
 
@@ -239,7 +249,6 @@ class StandardRow:
     """A standard (or theme) of the framework, with what one inspection says about it."""
 
     standard: Standard
-    judged: bool
     rating: str | None
     score_percent: int | None
     professional_discretion: bool
@@ -322,10 +331,6 @@ class InspectionReport:
         return bool(self.catalogue.rules.overall_bands)
 
     @property
-    def has_domains(self) -> bool:
-        return any(group.domain is not None for group in self.domains)
-
-    @property
     def has_scores(self) -> bool:
         return any(row.score_percent is not None for group in self.domains for row in group.standards)
 
@@ -340,6 +345,10 @@ class InspectionReport:
     @property
     def band_marks(self) -> list[BandMark]:
         return [band for band in self.bands if band.min_percent > 0]
+
+    @property
+    def has_findings(self) -> bool:
+        return bool(self.findings) or any(group.has_findings for group in self.domains)
 
     @property
     def recommendation_count(self) -> int:
@@ -372,10 +381,6 @@ class ServiceScorecard:
     report: InspectionReport  # the latest visible inspection
     history: list[Inspection]  # every visible inspection, latest first
     change: InspectionChange | None  # None for a service with one visible inspection
-
-    @property
-    def earlier_inspections(self) -> list[Inspection]:
-        return self.history[1:]
 
 
 def _inspections_with_framework(*, user) -> QuerySet[Inspection]:
@@ -430,7 +435,7 @@ def _inspection_report(*, inspection: Inspection, finding_kinds: tuple[str, ...]
         [inspection],
         Prefetch("areas", queryset=InspectionArea.objects.select_related("local_authority")),
         Prefetch("key_question_scores", queryset=KeyQuestionScore.objects.all()),
-        Prefetch("recommendations", queryset=Recommendation.objects.order_by("number")),
+        Prefetch("recommendations", queryset=Recommendation.objects.select_related("domain").order_by("number")),
         Prefetch("findings", queryset=findings),
         Prefetch("key_facts", queryset=KeyFact.objects.order_by("position", "pk")),
     )
@@ -470,7 +475,7 @@ def _domain_groups(*, inspection: Inspection, catalogue: FrameworkCatalogue) -> 
             findings_by_standard[finding.standard_id].append(finding)
         elif finding.domain_id:
             findings_by_domain[finding.domain_id].append(finding)
-    questions_by_standard: dict[int, list] = defaultdict(list)
+    questions_by_standard: dict[int, list[KeyQuestion]] = defaultdict(list)
     for question in catalogue.key_questions.values():
         questions_by_standard[question.standard_id].append(question)
 
@@ -494,7 +499,6 @@ def _domain_groups(*, inspection: Inspection, catalogue: FrameworkCatalogue) -> 
             ]
         row = StandardRow(
             standard=standard,
-            judged=judgement is not None,
             rating=rating,
             score_percent=judgement.score_percent if judgement is not None else None,
             professional_discretion=judgement.professional_discretion if judgement is not None else False,
@@ -509,7 +513,14 @@ def _domain_groups(*, inspection: Inspection, catalogue: FrameworkCatalogue) -> 
     return list(groups.values())
 
 
-def _question_row(question, *, score, proposal, rating, catalogue) -> QuestionRow:
+def _question_row(
+    question: KeyQuestion,
+    *,
+    score: KeyQuestionScore | None,
+    proposal: rules.Proposal | None,
+    rating: str | None,
+    catalogue: FrameworkCatalogue,
+) -> QuestionRow:
     percent = score.percent_yes if score is not None else None
     is_lowest = proposal is not None and proposal.lowest_code == question.code
     return QuestionRow(
@@ -564,12 +575,11 @@ def _key_fact_row(fact: KeyFact) -> KeyFactRow:
     label = MEASURE_LABELS.get(fact.measure, fact.measure.replace("_", " ").capitalize())
     if fact.area:
         label = f"{label} ({fact.area})"
-    no_comparator = fact.comparator == "" and fact.comparator_value is None
     return KeyFactRow(
         label=label,
         value=_number_text(fact.value, fact.unit),
-        comparator=fact.comparator or ("None given" if no_comparator else NOT_KNOWN),
-        comparator_value="" if no_comparator else _number_text(fact.comparator_value, fact.unit),
+        comparator=fact.comparator or NOT_KNOWN,
+        comparator_value=_number_text(fact.comparator_value, fact.unit),
         period=fact.period or NOT_KNOWN,
         source=fact.source or NOT_KNOWN,
     )

@@ -36,7 +36,8 @@ def document_read(path: Path) -> Any:
         raise DocumentInvalid(str(path), [("$", f"not UTF-8 text ({error.reason} at byte {error.start})")]) from None
     except json.JSONDecodeError as error:
         raise DocumentInvalid(
-            str(path), [("$", f"not valid JSON: {error.msg} at line {error.lineno} column {error.colno}")]
+            str(path),
+            [("$", f"not valid JSON: {error.msg.removesuffix(' at')} at line {error.lineno} column {error.colno}")],
         ) from None
 
 
@@ -75,17 +76,27 @@ def documents_load(*, documents: list[tuple[str, Any]], user=None, reason: str =
                 catalogue=catalogues[document["framework"]],
                 source=source,
                 user=user,
-                reason=f"{reason} {source}",
+                reason=change_reason(f"{reason} {source}"),
             )
             for source, document in checked
         ]
 
 
 def document_identity(document: dict) -> tuple:
-    """What makes two documents the same inspection: the service, and its publication date or else fieldwork."""
+    """What makes two documents the same inspection: the service, and its publication date or else fieldwork.
+
+    Compared as stored dates, not as text: "2015-05" and "2015-05-01" are the same row.
+    """
+    check = Checker()
     if document["published"] is not None:
-        return (document["service"]["slug"], document["published"], None)
-    return (document["service"]["slug"], None, document["fieldwork_start"])
+        return (document["service"]["slug"], check.partial_date(document["published"], "$")[0], None)
+    start = check.partial_date(document["fieldwork_start"], "$", nullable=True)
+    return (document["service"]["slug"], None, start[0] if start else None)
+
+
+def change_reason(text: str) -> str:
+    """The audit history keeps a reason of at most 100 characters: keep the end, where the file name is."""
+    return text if len(text) <= 100 else "…" + text[-99:]
 
 
 def inspection_load(

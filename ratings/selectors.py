@@ -3,10 +3,21 @@
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch
+from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet
 
+from inspections.models import Inspection, Service, inspection_date
 from ratings import rules
-from ratings.models import Domain, Framework, Grade, KeyQuestion, OverallBand, PercentBand, RatedBy, Standard
+from ratings.models import (
+    Domain,
+    Framework,
+    Grade,
+    Judgement,
+    KeyQuestion,
+    OverallBand,
+    PercentBand,
+    RatedBy,
+    Standard,
+)
 
 
 @dataclass
@@ -98,3 +109,261 @@ def inspection_derived_overall(*, inspection) -> str | None:
         for judgement in inspection.judgements.select_related("standard", "rating")
     }
     return catalogue.derived_overall(ratings)
+
+
+# The public pages' reads: the national overview's rating distributions and the side-by-side comparison.
+# They import inspections.selectors inside the functions: that module imports this one at load time.
+
+
+@dataclass(frozen=True)
+class RatingCount:
+    """How many services have a rating (None: not rated), and the bar's width as a % of the chart's row."""
+
+    rating: str | None
+    count: int
+    bar_percent: int
+
+
+@dataclass(frozen=True)
+class Distribution:
+    """Services by rating: every grade of the scale best first (zeros included), and the services not rated."""
+
+    counts: list[RatingCount]
+    not_rated: RatingCount
+
+    @property
+    def chart(self) -> list[RatingCount]:
+        """The chart's bars: the grades, and "Not rated" only when some service is."""
+        return [*self.counts, *([self.not_rated] if self.not_rated.count else [])]
+
+
+@dataclass
+class StandardDistribution:
+    standard: Standard
+    distribution: Distribution
+
+
+@dataclass
+class FrameworkDistribution:
+    """The ratings of the services whose latest inspection used this framework (the scales differ by framework)."""
+
+    framework: Framework
+    services: int
+    grades: list[str]
+    overall: Distribution | None
+    standards: list[StandardDistribution]
+
+    @property
+    def rated(self) -> bool:
+        return bool(self.grades)
+
+
+@dataclass
+class RatingsOverview:
+    services: int
+    inspections: int
+    frameworks: list[FrameworkDistribution]
+    latest_publications: list[Inspection]
+
+
+# The longest possible bar (every service) fills this % of its cell, leaving room for the count beside it.
+CHART_WIDTH_PERCENT = 80
+
+
+def _distribution(grades: list[str], counted: dict[str | None, int], total: int) -> Distribution:
+    def count(rating: str | None, number: int) -> RatingCount:
+        bar_percent = round(CHART_WIDTH_PERCENT * number / total) if total else 0
+        return RatingCount(rating=rating, count=number, bar_percent=bar_percent)
+
+    counts = [count(grade, counted.get(grade, 0)) for grade in grades]
+    return Distribution(counts=counts, not_rated=count(None, total - sum(c.count for c in counts)))
+
+
+def _has_overall_rule() -> Exists:
+    return Exists(OverallBand.objects.filter(framework=OuterRef("pk")))
+
+
+def ratings_overview(*, user) -> RatingsOverview:
+    """The national picture a user may see, in seven queries whatever the number of services or inspections.
+
+    Counts and distributions come from each service's latest visible inspection (drafts only for users who may
+    see them). One distribution per framework, since each framework has its own rating scale. A framework shows
+    an overall distribution when it has an overall rule or one of its reports gives an overall rating.
+    """
+    from inspections.selectors import latest_inspections, visible_inspections
+
+    latest = latest_inspections(user=user)
+    overall_rows = latest.values("framework_id", "overall_rating__name").annotate(count=Count("pk")).order_by()
+    services_by_framework: dict[int, int] = {}
+    overall_by_framework: dict[int, dict[str | None, int]] = {}
+    for row in overall_rows:
+        framework_id = row["framework_id"]
+        services_by_framework[framework_id] = services_by_framework.get(framework_id, 0) + row["count"]
+        overall_by_framework.setdefault(framework_id, {})[row["overall_rating__name"]] = row["count"]
+    judgement_rows = (
+        Judgement.objects.filter(inspection__in=latest, rating__isnull=False)
+        .values("standard_id", "rating__name")
+        .annotate(count=Count("pk"))
+        .order_by()
+    )
+    by_standard: dict[int, dict[str | None, int]] = {}
+    for row in judgement_rows:
+        by_standard.setdefault(row["standard_id"], {})[row["rating__name"]] = row["count"]
+
+    frameworks = (
+        Framework.objects.filter(pk__in=list(services_by_framework))
+        .select_related("rating_scale")
+        .annotate(has_overall_rule=_has_overall_rule())
+        .prefetch_related(
+            "rating_scale__grades", Prefetch("standards", queryset=Standard.objects.order_by("position", "code"))
+        )
+        .order_by("-in_force_from", "code")
+    )
+    distributions = []
+    for framework in frameworks:
+        total = services_by_framework[framework.pk]
+        grades = [grade.name for grade in framework.rating_scale.grades.all()] if framework.rating_scale_id else []
+        overall_counts = overall_by_framework[framework.pk]
+        rates_overall = bool(grades) and (
+            framework.has_overall_rule or any(rating is not None for rating in overall_counts)
+        )
+        distributions.append(
+            FrameworkDistribution(
+                framework=framework,
+                services=total,
+                grades=grades,
+                overall=_distribution(grades, overall_counts, total) if rates_overall else None,
+                standards=[
+                    StandardDistribution(
+                        standard=standard, distribution=_distribution(grades, by_standard.get(standard.pk, {}), total)
+                    )
+                    for standard in framework.standards.all()
+                ]
+                if grades
+                else [],
+            )
+        )
+    latest_publications = list(
+        visible_inspections(user=user)
+        .select_related("service", "framework", "overall_rating")
+        .annotate(framework_has_overall_rule=Exists(OverallBand.objects.filter(framework=OuterRef("framework"))))
+        .order_by(inspection_date().desc(nulls_last=True), "-pk")[:5]
+    )
+    return RatingsOverview(
+        services=sum(services_by_framework.values()),
+        inspections=visible_inspections(user=user).count(),
+        frameworks=distributions,
+        latest_publications=latest_publications,
+    )
+
+
+@dataclass(frozen=True)
+class ComparisonCell:
+    """One service's rating of one standard (or overall); ``judgement`` is None where there is no judgement row."""
+
+    rating: str | None = None
+    judgement: Judgement | None = None
+
+
+@dataclass
+class ComparisonRow:
+    """A standard, or the overall rating; ``cells`` has one entry per compared service, None for a service that was
+    not inspected under this row's framework."""
+
+    label: str
+    cells: list[ComparisonCell | None]
+    is_overall: bool = False
+
+
+@dataclass
+class ComparisonSection:
+    """Rows under one heading: a domain's standards, or (heading None) the overall rating and undomained ones."""
+
+    heading: str | None
+    rows: list[ComparisonRow] = field(default_factory=list)
+
+
+@dataclass
+class ComparisonGroup:
+    """One framework's rows; ``compared[i]`` says whether the i-th service was inspected under it."""
+
+    framework: Framework
+    rated: bool
+    compared: list[bool]
+    sections: list[ComparisonSection]
+
+
+@dataclass
+class ServiceComparison:
+    inspections: list[Inspection]
+    groups: list[ComparisonGroup]
+
+
+def comparable_services(*, user) -> QuerySet[Service]:
+    """The services a user may compare: those with at least one inspection the user may see, by name."""
+    from inspections.selectors import visible_inspections
+
+    visible = visible_inspections(user=user).filter(service=OuterRef("pk"))
+    return Service.objects.filter(Exists(visible)).order_by("name")
+
+
+def service_comparison(*, user, slugs: list[str]) -> ServiceComparison:
+    """The latest visible inspections of the named services, standard by standard, in three queries.
+
+    Services come in the order of ``slugs`` (validate them first against ``comparable_services``: unknown ones are
+    left out). Rows are grouped by framework, newest framework first, then by domain.
+    """
+    from inspections.selectors import latest_inspections
+
+    latest = (
+        latest_inspections(user=user)
+        .filter(service__slug__in=slugs)
+        .select_related("service", "framework", "overall_rating")
+        .annotate(framework_has_overall_rule=Exists(OverallBand.objects.filter(framework=OuterRef("framework"))))
+        .prefetch_related(Prefetch("judgements", queryset=Judgement.objects.select_related("rating")))
+    )
+    by_slug = {inspection.service.slug: inspection for inspection in latest}
+    inspections = [by_slug[slug] for slug in slugs if slug in by_slug]
+    frameworks = {inspection.framework_id: inspection.framework for inspection in inspections}
+    standards_by_framework: dict[int, list[Standard]] = {}
+    for standard in (
+        Standard.objects.filter(framework_id__in=list(frameworks)).select_related("domain").order_by("position", "code")
+    ):
+        standards_by_framework.setdefault(standard.framework_id, []).append(standard)
+    judgements = {
+        inspection.pk: {judgement.standard_id: judgement for judgement in inspection.judgements.all()}
+        for inspection in inspections
+    }
+
+    groups = []
+    for framework in sorted(frameworks.values(), key=lambda f: (-(f.in_force_from or 0), f.code)):
+        compared = [inspection.framework_id == framework.pk for inspection in inspections]
+        rated = framework.rating_scale_id is not None
+        sections = [ComparisonSection(heading=None)]
+        # As on the overview: an overall row when the framework has an overall rule or a report gives a rating.
+        on_framework = [inspection for inspection, on in zip(inspections, compared, strict=True) if on]
+        if rated and any(i.framework_has_overall_rule or i.overall_rating_id for i in on_framework):
+            cells = [
+                ComparisonCell(rating=i.overall_rating.name if i.overall_rating_id else None) if on else None
+                for i, on in zip(inspections, compared, strict=True)
+            ]
+            sections[0].rows.append(ComparisonRow(label="Overall rating", cells=cells, is_overall=True))
+        for standard in standards_by_framework.get(framework.pk, []) if rated else []:
+            heading = str(standard.domain) if standard.domain_id else None
+            if heading != sections[-1].heading:
+                sections.append(ComparisonSection(heading=heading))
+            cells = []
+            for inspection, on in zip(inspections, compared, strict=True):
+                judgement = judgements[inspection.pk].get(standard.pk) if on else None
+                rating = judgement.rating.name if judgement is not None and judgement.rating_id else None
+                cells.append(ComparisonCell(rating=rating, judgement=judgement) if on else None)
+            sections[-1].rows.append(ComparisonRow(label=str(standard), cells=cells))
+        groups.append(
+            ComparisonGroup(
+                framework=framework,
+                rated=rated,
+                compared=compared,
+                sections=[section for section in sections if section.rows],
+            )
+        )
+    return ServiceComparison(inspections=inspections, groups=groups)

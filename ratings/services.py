@@ -92,9 +92,9 @@ def frameworks_validate(*, data: Any, source: str) -> None:
         scale = framework.get("rating_scale")
         grades = set()
         if scale is not None:
-            if scale not in scale_grades:
+            if not isinstance(scale, str) or scale not in scale_grades:
                 check.add(f"{path}.rating_scale", f"{scale!r} is not one of the rating_scales in this file")
-            grades = scale_grades.get(scale, set())
+            grades = scale_grades.get(scale, set()) if isinstance(scale, str) else set()
         for j, band in enumerate(check.array(framework.get("percent_bands"), f"{path}.percent_bands")):
             bpath = f"{path}.percent_bands[{j}]"
             band = check.object(band, bpath, required=["rating", "min_percent"])

@@ -1,0 +1,325 @@
+"""Reads of findings and recommendations: the full-text search behind /findings/.
+
+On PostgreSQL the search is PostgreSQL's own full-text search (English stemming, web-search syntax, ranking and
+highlighting by ``ts_headline``); elsewhere (SQLite, the quickstart) every word must appear in the text, case
+aside, and Python marks the matches. Either way a result's text is escaped before any mark is added, so a
+finding can never inject markup.
+"""
+
+import re
+from dataclasses import dataclass
+
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
+from django.db import connection
+from django.db.models import (
+    Case,
+    CharField,
+    Exists,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, Concat
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from findings.models import Finding, FindingKind, Recommendation
+from inspections.models import Service, format_partial_date
+from inspections.selectors import visible_inspections
+from ratings.models import Domain, Grade, Judgement, Standard
+
+SEARCH_CONFIG = "english"
+RECOMMENDATION = "recommendation"
+DOMAIN_PREFIX = "domain-"
+# ts_headline wraps matches in these (Unicode private-use characters, which report text does not contain); the
+# text is escaped first and only then are they turned into <mark> elements.
+MARK_START, MARK_END = "\ue000", "\ue001"
+WORD = re.compile(r"\w+(?:['’-]\w+)*")
+
+
+def search_is_full_text() -> bool:
+    """True where the database does full-text search with ranking (PostgreSQL); False for the SQLite fallback."""
+    return connection.vendor == "postgresql"
+
+
+def search_words(q: str) -> list[str]:
+    """The words of a search, as the fallback matches them: letters and digits, in order, each once."""
+    return list(dict.fromkeys(WORD.findall(q)))
+
+
+@dataclass(frozen=True)
+class SearchChoices:
+    """What the search form offers; each list is (value, label), the values being what the URL carries."""
+
+    kinds: list[tuple[str, str]]
+    standards: list[tuple[str, str]]
+    ratings: list[tuple[str, str]]
+    services: list[tuple[str, str]]
+
+
+def finding_search_choices(*, user) -> SearchChoices:
+    """The search form's choices, in four queries: the services a user may see, standards, domains and grades.
+
+    A standard's value is its code (as on the services list: ``2.1``; FJI and SQS share theme codes); a domain's
+    is ``domain-<code>`` and selects the domain's own findings and those of its standards.
+    """
+    services = Service.objects.filter(Exists(visible_inspections(user=user).filter(service=OuterRef("pk"))))
+    standards: dict[str, str] = {}
+    for standard in Standard.objects.select_related("framework").order_by("framework__in_force_from", "position"):
+        standards.setdefault(standard.code, f"{standard.code} {standard.name} ({standard.framework.name})")
+    domains = Domain.objects.select_related("framework").order_by("framework__in_force_from", "position", "code")
+    for domain in domains:
+        standards.setdefault(
+            f"{DOMAIN_PREFIX}{domain.code}",
+            f"Domain {domain.code} {domain.name}, all its standards ({domain.framework.name})",
+        )
+    grade_names = Grade.objects.order_by("scale__name", "-points").values_list("name", flat=True)
+    return SearchChoices(
+        kinds=[*FindingKind.choices, (RECOMMENDATION, "Recommendation")],
+        standards=list(standards.items()),
+        ratings=[(name, name) for name in dict.fromkeys(grade_names)],
+        services=list(services.order_by("name").values_list("slug", "name")),
+    )
+
+
+# The columns both halves of the search select, in this order (a UNION matches columns by position).
+COLUMNS = (
+    "result_source",
+    "result_pk",
+    "result_kind",
+    "result_text",
+    "result_label",
+    "result_position",
+    "result_inspection",
+    "result_status",
+    "result_service_slug",
+    "result_service_name",
+    "result_published_on",
+    "result_published_precision",
+    "result_fieldwork_on",
+    "result_fieldwork_precision",
+    "result_date",
+    "result_about",
+    "result_rating_of",
+    "result_rating",
+)
+RANKED_COLUMNS = ("result_rank", "result_headline")
+
+
+def _inspection_columns() -> dict:
+    return {
+        "result_inspection": F("inspection_id"),
+        "result_status": F("inspection__status"),
+        "result_service_slug": F("inspection__service__slug"),
+        "result_service_name": F("inspection__service__name"),
+        "result_published_on": F("inspection__published_on"),
+        "result_published_precision": F("inspection__published_precision"),
+        "result_fieldwork_on": F("inspection__fieldwork_start_on"),
+        "result_fieldwork_precision": F("inspection__fieldwork_start_precision"),
+        "result_date": Coalesce(
+            "inspection__published_on", "inspection__fieldwork_end_on", "inspection__fieldwork_start_on"
+        ),
+    }
+
+
+def _findings(*, kind: str, standard: str) -> QuerySet:
+    findings = Finding.objects.all()
+    if kind:
+        findings = findings.filter(kind=kind)
+    if standard.startswith(DOMAIN_PREFIX):
+        code = standard.removeprefix(DOMAIN_PREFIX)
+        findings = findings.filter(Q(domain__code=code) | Q(standard__domain__code=code))
+    elif standard:
+        findings = findings.filter(standard__code=standard)
+    # The rating a finding is filed under: its standard's rating in the same inspection; for a finding about a
+    # domain or the whole report, the inspection's overall rating.
+    standard_rating = (
+        Judgement.objects.filter(inspection=OuterRef("inspection"), standard=OuterRef("standard"))
+        .order_by()
+        .values("rating__name")[:1]
+    )
+    return findings.annotate(
+        result_source=Value("finding"),
+        result_pk=F("pk"),
+        result_kind=F("kind"),
+        result_text=F("text"),
+        result_label=F("attribution"),
+        result_position=F("position"),
+        **_inspection_columns(),
+        result_about=Case(
+            When(standard__isnull=False, then=Concat("standard__code", Value(" "), "standard__name")),
+            When(domain__isnull=False, then=Concat("domain__code", Value(" "), "domain__name")),
+            default=Value(""),
+            output_field=CharField(),
+        ),
+        result_rating_of=Case(
+            When(standard__isnull=False, then=Value("standard")), default=Value("overall"), output_field=CharField()
+        ),
+        result_rating=Case(
+            When(standard__isnull=False, then=Subquery(standard_rating)),
+            default=F("inspection__overall_rating__name"),
+            output_field=CharField(),
+        ),
+    )
+
+
+def _recommendations(*, standard: str) -> QuerySet:
+    recommendations = Recommendation.objects.all()
+    if standard.startswith(DOMAIN_PREFIX):
+        recommendations = recommendations.filter(domain__code=standard.removeprefix(DOMAIN_PREFIX))
+    elif standard:
+        # Recommendations are about a domain or the whole service, never one standard.
+        recommendations = recommendations.none()
+    return recommendations.annotate(
+        result_source=Value(RECOMMENDATION),
+        result_pk=F("pk"),
+        result_kind=Value(RECOMMENDATION),
+        result_text=F("text"),
+        result_label=F("addressee"),
+        result_position=F("number"),
+        **_inspection_columns(),
+        result_about=Case(
+            When(domain__isnull=False, then=Concat("domain__code", Value(" "), "domain__name")),
+            default=Value(""),
+            output_field=CharField(),
+        ),
+        result_rating_of=Value("overall"),
+        result_rating=F("inspection__overall_rating__name"),
+    )
+
+
+def finding_matches(
+    *, user, q: str = "", kind: str = "", standard: str = "", rating: str = "", service: str = ""
+) -> QuerySet:
+    """Findings and recommendations of the inspections a user may see, matching ``q`` and the filters.
+
+    One query, as rows of the ``COLUMNS`` (a UNION of findings and recommendations; paginate it, then turn a
+    page into results with ``finding_search_results``). Ordered by rank on PostgreSQL when there is a search,
+    otherwise by service, newest inspection first, then the report's order. Arguments must be validated first
+    (``findings.forms.FindingSearchForm``); ``kind="recommendation"`` searches recommendations only.
+    """
+    halves = []
+    if kind != RECOMMENDATION:
+        halves.append(_findings(kind=kind, standard=standard))
+    if not kind or kind == RECOMMENDATION:
+        halves.append(_recommendations(standard=standard))
+    visible = visible_inspections(user=user)
+    words = search_words(q)
+    ranked = search_is_full_text() and bool(q.strip())
+    columns = COLUMNS + (RANKED_COLUMNS if ranked else ())
+    querysets = []
+    for half in halves:
+        half = half.filter(inspection__in=visible)
+        if service:
+            half = half.filter(inspection__service__slug=service)
+        if rating:
+            half = half.filter(result_rating=rating)
+        if ranked:
+            query = SearchQuery(q, search_type="websearch", config=SEARCH_CONFIG)
+            vector = SearchVector("text", config=SEARCH_CONFIG)
+            half = half.annotate(
+                search_vector=vector,
+                result_rank=SearchRank(vector, query),
+                result_headline=SearchHeadline(
+                    "text",
+                    query,
+                    config=SEARCH_CONFIG,
+                    start_sel=MARK_START,
+                    stop_sel=MARK_END,
+                    highlight_all=True,
+                ),
+            ).filter(search_vector=query)
+        elif q.strip():
+            # Every word must appear somewhere in the text; a search of only punctuation matches nothing.
+            half = half.filter(*[Q(text__icontains=word) for word in words]) if words else half.none()
+        querysets.append(half.order_by().values(*columns))
+    results = querysets[0].union(*querysets[1:], all=True) if len(querysets) > 1 else querysets[0]
+    order = ("result_service_name", "-result_date", "result_inspection", "result_source", "result_position")
+    if ranked:
+        order = ("-result_rank", *order)
+    return results.order_by(*order, "result_pk")
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    """One finding or recommendation found, ready for the page."""
+
+    kind: str
+    kind_label: str
+    text: SafeString
+    label: str
+    inspection_pk: int
+    is_draft: bool
+    service_slug: str
+    service_name: str
+    date_label: str
+    about: str
+    rating_of: str
+    rating: str | None
+
+
+KIND_LABELS = {**dict(FindingKind.choices), RECOMMENDATION: "Recommendation"}
+
+
+def highlight(text: str, *, words: list[str]) -> SafeString:
+    """The text, escaped, with every case-insensitive occurrence of the words in <mark class="search-match">."""
+    if not words:
+        return escape(text)
+    pattern = re.compile("|".join(re.escape(word) for word in sorted(words, key=len, reverse=True)), re.IGNORECASE)
+    parts, end = [], 0
+    for match in pattern.finditer(text):
+        parts.append(escape(text[end : match.start()]))
+        parts.append(f'<mark class="search-match">{escape(match.group())}</mark>')
+        end = match.end()
+    parts.append(escape(text[end:]))
+    return mark_safe("".join(parts))  # every piece of the text is escaped above
+
+
+def highlight_headline(headline: str) -> SafeString:
+    """A PostgreSQL headline, escaped, with its match markers turned into <mark class="search-match">."""
+    pieces = re.split(f"{MARK_START}(.*?){MARK_END}", headline, flags=re.DOTALL)
+    parts = []
+    for index, piece in enumerate(pieces):
+        piece = escape(piece.replace(MARK_START, "").replace(MARK_END, ""))
+        parts.append(f'<mark class="search-match">{piece}</mark>' if index % 2 else piece)
+    return mark_safe("".join(parts))  # every piece of the text is escaped above
+
+
+def _date_label(row: dict) -> str:
+    if row["result_published_on"] is not None:
+        return format_partial_date(row["result_published_on"], row["result_published_precision"])
+    if row["result_fieldwork_on"] is not None:
+        return f"fieldwork {format_partial_date(row['result_fieldwork_on'], row['result_fieldwork_precision'])}"
+    return "date unknown"
+
+
+def finding_search_results(*, rows, q: str) -> list[SearchResult]:
+    """A page of ``finding_matches`` rows as results, their matches marked (no queries)."""
+    words = search_words(q)
+    results = []
+    for row in rows:
+        if "result_headline" in row:
+            text = highlight_headline(row["result_headline"])
+        else:
+            text = highlight(row["result_text"], words=words)
+        results.append(
+            SearchResult(
+                kind=row["result_kind"],
+                kind_label=KIND_LABELS.get(row["result_kind"], row["result_kind"]),
+                text=text,
+                label=row["result_label"] or "",
+                inspection_pk=row["result_inspection"],
+                is_draft=row["result_status"] != "published",
+                service_slug=row["result_service_slug"],
+                service_name=row["result_service_name"],
+                date_label=_date_label(row),
+                about=row["result_about"] or "",
+                rating_of=row["result_rating_of"],
+                rating=row["result_rating"],
+            )
+        )
+    return results
