@@ -29,7 +29,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from findings.models import Finding, FindingKind, Recommendation
 from inspections.models import Service, format_partial_date
-from inspections.selectors import visible_inspections
+from inspections.visibility import visible_inspections
 from ratings.models import Domain, Grade, Judgement, Standard
 
 SEARCH_CONFIG = "english"

@@ -31,7 +31,7 @@ from inspections.models import (
 from inspections.roles import can_see_drafts
 from ratings.models import Domain, Grade, Judgement, KeyQuestion, KeyQuestionScore, RatedBy, Standard
 from ratings.rules import judgement_problem
-from ratings.selectors import FrameworkCatalogue, framework_catalogues, inspection_derived_overall
+from ratings.selectors import framework_catalogue, inspection_derived_overall
 
 
 def rating_tag(name: str | None) -> str:
@@ -176,8 +176,8 @@ class JudgementFormSet(BaseInlineFormSet):
             return
         if self.key_question_formset is not None and not self.key_question_formset.is_valid():
             return  # the key questions' own errors come first
-        catalogue = framework_catalogues(codes=[inspection.framework.code])[inspection.framework.code]
-        percents = self._percents_on_page(catalogue)
+        catalogue = framework_catalogue(framework=inspection.framework)
+        percents = self._percents_on_page()
         ratings = {}
         for form in self.forms:
             data = form.cleaned_data
@@ -201,10 +201,9 @@ class JudgementFormSet(BaseInlineFormSet):
                 "Correct the overall rating (or leave it empty to have it derived), or the standards' ratings."
             )
 
-    def _percents_on_page(self, catalogue: FrameworkCatalogue) -> dict[str, int | None]:
+    def _percents_on_page(self) -> dict[str, int | None]:
         if self.key_question_formset is None:
-            scores = KeyQuestionScore.objects.filter(inspection=self.instance).select_related("key_question")
-            return {score.key_question.code: score.percent_yes for score in scores}
+            return _stored_percents(self.instance)
         percents = {}
         for form in self.key_question_formset.forms:
             data = form.cleaned_data
@@ -228,7 +227,7 @@ class JudgementInline(FrameworkBoundInline):
         # Inline instances live for one request: read the framework and the stored % once, not per row.
         if getattr(self, "_rules_for", None) != judgement.inspection_id:
             self._rules_for = judgement.inspection_id
-            self._catalogue = _catalogue_for(judgement.inspection)
+            self._catalogue = framework_catalogue(framework=judgement.inspection.framework)
             self._percents = _stored_percents(judgement.inspection)
         standard = self._catalogue.standards[judgement.standard.code]
         if standard.rated_by != RatedBy.KEY_QUESTIONS:
@@ -279,11 +278,6 @@ class InspectionAreaInline(CompactInline):
     fields = ["position", "local_authority"]
     verbose_name = "local authority covered at the time"
     verbose_name_plural = "local authorities covered at the time"
-
-
-def _catalogue_for(inspection: Inspection) -> FrameworkCatalogue:
-    code = inspection.framework.code
-    return framework_catalogues(codes=[code])[code]
 
 
 def _stored_percents(inspection: Inspection) -> dict[str, int | None]:
@@ -380,7 +374,7 @@ class InspectionAdmin(SimpleHistoryAdmin):
             return "—"
         derived = inspection_derived_overall(inspection=inspection)
         if derived is None:
-            if not _catalogue_for(inspection).rules.overall_bands:
+            if not framework_catalogue(framework=inspection.framework).rules.overall_bands:
                 return "This framework has no overall rating."
             return "Unknown until every counted standard is rated."
         return rating_tag(derived)

@@ -5,13 +5,13 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet, Subquery, prefetch_related_objects
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet, prefetch_related_objects
 
 from findings.models import Finding, FindingKind, Recommendation
 from inspections.filters import ServiceFilter
 from inspections.jsonchecks import format_partial_date, json_number
-from inspections.models import Inspection, InspectionArea, InspectionStatus, KeyFact, Service, inspection_date
-from inspections.roles import can_see_drafts
+from inspections.models import Inspection, InspectionArea, KeyFact, Service, inspection_date
+from inspections.visibility import latest_inspections, visible_inspections
 from ratings import rules
 from ratings.models import (
     Domain,
@@ -24,7 +24,7 @@ from ratings.models import (
     RatedBy,
     Standard,
 )
-from ratings.selectors import FrameworkCatalogue, framework_catalogues
+from ratings.selectors import FrameworkCatalogue, framework_catalogue
 
 
 def inspections_for_export(*, status: str | None = None) -> QuerySet[Inspection]:
@@ -143,23 +143,6 @@ def inspection_document(*, inspection: Inspection) -> dict:
 
 def inspection_documents(*, status: str | None = None) -> list[dict]:
     return [inspection_document(inspection=inspection) for inspection in inspections_for_export(status=status)]
-
-
-def visible_inspections(*, user) -> QuerySet[Inspection]:
-    """The inspections a user may see on any page or export: published ones, and drafts for inspectors."""
-    inspections = Inspection.objects.all()
-    if not can_see_drafts(user):
-        inspections = inspections.filter(status=InspectionStatus.PUBLISHED)
-    return inspections
-
-
-def latest_inspections(*, user) -> QuerySet[Inspection]:
-    """Each service's latest visible inspection (by publication date, else fieldwork), one row per service."""
-    visible = visible_inspections(user=user)
-    latest_of_service = visible.filter(service=OuterRef("service")).order_by(
-        inspection_date().desc(nulls_last=True), "-pk"
-    )
-    return visible.filter(pk=Subquery(latest_of_service.values("pk")[:1]))
 
 
 def service_filter(*, user, params) -> ServiceFilter:
@@ -439,8 +422,7 @@ def _inspection_report(*, inspection: Inspection, finding_kinds: tuple[str, ...]
         Prefetch("findings", queryset=findings),
         Prefetch("key_facts", queryset=KeyFact.objects.order_by("position", "pk")),
     )
-    code = inspection.framework.code
-    catalogue = framework_catalogues(codes=[code])[code]
+    catalogue = framework_catalogue(framework=inspection.framework)
     return InspectionReport(
         inspection=inspection,
         catalogue=catalogue,

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet
 
 from inspections.models import Inspection, Service, inspection_date
+from inspections.visibility import latest_inspections, visible_inspections
 from ratings import rules
 from ratings.models import (
     Domain,
@@ -100,10 +101,14 @@ def framework_catalogues(*, codes: Iterable[str] | None = None) -> dict[str, Fra
     return catalogues
 
 
+def framework_catalogue(*, framework: Framework) -> FrameworkCatalogue:
+    """One framework's catalogue (see ``framework_catalogues``)."""
+    return framework_catalogues(codes=[framework.code])[framework.code]
+
+
 def inspection_derived_overall(*, inspection) -> str | None:
     """The overall rating an inspection's stored judgements add up to under its framework's rule."""
-    code = inspection.framework.code
-    catalogue = framework_catalogues(codes=[code])[code]
+    catalogue = framework_catalogue(framework=inspection.framework)
     ratings = {
         judgement.standard.code: (judgement.rating.name if judgement.rating_id else None)
         for judgement in inspection.judgements.select_related("standard", "rating")
@@ -190,7 +195,6 @@ def ratings_overview(*, user) -> RatingsOverview:
     see them). One distribution per framework, since each framework has its own rating scale. A framework shows
     an overall distribution when it has an overall rule or one of its reports gives an overall rating.
     """
-    from inspections.selectors import latest_inspections, visible_inspections
 
     latest = latest_inspections(user=user)
     overall_rows = latest.values("framework_id", "overall_rating__name").annotate(count=Count("pk")).order_by()
@@ -301,7 +305,6 @@ class ServiceComparison:
 
 def comparable_services(*, user) -> QuerySet[Service]:
     """The services a user may compare: those with at least one inspection the user may see, by name."""
-    from inspections.selectors import visible_inspections
 
     visible = visible_inspections(user=user).filter(service=OuterRef("pk"))
     return Service.objects.filter(Exists(visible)).order_by("name")
@@ -313,7 +316,6 @@ def service_comparison(*, user, slugs: list[str]) -> ServiceComparison:
     Services come in the order of ``slugs`` (validate them first against ``comparable_services``: unknown ones are
     left out). Rows are grouped by framework, newest framework first, then by domain.
     """
-    from inspections.selectors import latest_inspections
 
     latest = (
         latest_inspections(user=user)

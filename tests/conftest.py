@@ -9,15 +9,32 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Group
+from django.db import transaction
 
+from findings.models import Finding, Recommendation
+from inspections.models import Inspection, InspectionArea, KeyFact, LocalAuthority, Service
 from inspections.roles import ANALYST, INSPECTOR, MANAGER
-from inspections.services import reports_load
+from inspections.services import LoadResult, reports_load
+from ratings.models import Judgement, KeyQuestionScore
 from ratings.services import frameworks_load
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
 REPORT_PATHS = sorted((FIXTURES / "reports").glob("*.json"))
 PASSWORD = "a-test-password-0123"
+# Every table an inspection document writes to: tests count their rows to show a refused load wrote nothing.
+MODELS = [
+    Service,
+    LocalAuthority,
+    Inspection,
+    InspectionArea,
+    Judgement,
+    KeyQuestionScore,
+    Recommendation,
+    Finding,
+    KeyFact,
+]
+SLUGS = ["bromley", "northamptonshire", "swindon", "warwickshire", "western-bay"]
 
 
 def report_path(slug: str) -> Path:
@@ -71,3 +88,19 @@ def analyst(db, django_user_model):
 @pytest.fixture
 def manager(db, django_user_model):
     return _user(django_user_model, "manager", MANAGER)
+
+
+@pytest.fixture(scope="module")
+def loaded_reports(django_db_setup, django_db_blocker) -> list[LoadResult]:
+    """The results of loading all five reports (after the frameworks), once per test module.
+
+    Loading takes seconds; read-mostly modules load once inside an outer transaction, rolled back when the
+    module ends, and every test still runs in its own savepoint (pytest-django's ``db``): what one test writes
+    is gone before the next. A module using it marks every test ``django_db`` and uses the fixture in every test
+    (``pytestmark``), or a test expecting an empty database would see the reports.
+    """
+    with django_db_blocker.unblock(), transaction.atomic():
+        frameworks_load(data=json.loads((FIXTURES / "frameworks.json").read_text()), source="frameworks.json")
+        results = reports_load(paths=REPORT_PATHS)
+        yield results
+        transaction.set_rollback(True)

@@ -1,32 +1,17 @@
 """Search over findings and recommendations: full text on PostgreSQL, every word on SQLite, filters, safety."""
 
-import json
 import re
 
 import pytest
-from django.db import transaction
 from django.urls import reverse
 
 from findings.models import Finding, Recommendation
 from findings.selectors import finding_search_results, highlight, highlight_headline, search_is_full_text
 from inspections.models import Inspection, InspectionStatus
-from inspections.services import reports_load
-from ratings.services import frameworks_load
-from tests.conftest import FIXTURES, REPORT_PATHS
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db, pytest.mark.usefixtures("loaded_reports")]
 URL = reverse("finding_search")
 MARK = '<mark class="search-match">'
-
-
-@pytest.fixture(scope="module")
-def loaded_reports(django_db_setup, django_db_blocker):
-    """The five reports, loaded once for the module (as ``tests/inspections/conftest.py`` does): every test still
-    runs in its own savepoint, so what one test changes is gone before the next."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        frameworks_load(data=json.loads((FIXTURES / "frameworks.json").read_text()), source="frameworks.json")
-        yield reports_load(paths=REPORT_PATHS)
-        transaction.set_rollback(True)
 
 
 def texts(response) -> list[str]:

@@ -11,30 +11,15 @@ from pathlib import Path
 
 import pytest
 
-from findings.models import Finding, Recommendation
 from inspections.documents import document_check
 from inspections.jsonchecks import DocumentInvalid
-from inspections.models import Inspection, InspectionArea, KeyFact, LocalAuthority, Service
 from inspections.selectors import inspection_documents
 from inspections.services import reports_load
-from ratings.models import Judgement, KeyQuestionScore
 from ratings.selectors import framework_catalogues
-from tests.conftest import report_document, report_path
+from tests.conftest import MODELS, SLUGS, report_document, report_path
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db, pytest.mark.usefixtures("loaded_reports")]
 
-SLUGS = ["bromley", "northamptonshire", "swindon", "warwickshire", "western-bay"]
-MODELS = [
-    Service,
-    LocalAuthority,
-    Inspection,
-    InspectionArea,
-    Judgement,
-    KeyQuestionScore,
-    Recommendation,
-    Finding,
-    KeyFact,
-]
 OVERALL_CONTRADICTION = (
     "is not the {derived!r} that the standards' ratings add up to under the framework's overall rule: "
     "correct the overall rating or the standards' ratings"

@@ -11,28 +11,16 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from findings.models import Finding, Recommendation
+from findings.models import Finding
 from inspections.jsonchecks import DocumentInvalid
-from inspections.models import Inspection, InspectionArea, KeyFact, LocalAuthority, Service
+from inspections.models import Inspection, KeyFact, Service
 from inspections.selectors import inspection_document, inspection_documents, inspections_for_export
 from inspections.services import documents_load, reports_load
-from ratings.models import Judgement, KeyQuestionScore
-from tests.conftest import REPORT_PATHS, report_document, report_path
+from ratings.models import KeyQuestionScore
+from tests.conftest import MODELS, REPORT_PATHS, SLUGS, report_document, report_path
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db, pytest.mark.usefixtures("loaded_reports")]
 
-SLUGS = ["bromley", "northamptonshire", "swindon", "warwickshire", "western-bay"]
-MODELS = [
-    Service,
-    LocalAuthority,
-    Inspection,
-    InspectionArea,
-    Judgement,
-    KeyQuestionScore,
-    Recommendation,
-    Finding,
-    KeyFact,
-]
 ROWS_OF_THE_FIVE_REPORTS = {
     "Service": 5,
     "LocalAuthority": 7,  # Swansea, Neath Port Talbot and Bridgend for Western Bay; one each for the others

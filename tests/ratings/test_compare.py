@@ -1,30 +1,17 @@
 """Compare two to four services side by side, standard by standard, in their latest visible inspections."""
 
-import json
 import re
 
 import pytest
-from django.db import transaction
 from django.urls import reverse
 
 from inspections.models import Inspection, InspectionStatus
-from inspections.services import documents_load, reports_load
-from ratings.services import frameworks_load
-from tests.conftest import FIXTURES, REPORT_PATHS, report_document
+from inspections.services import documents_load
+from tests.conftest import report_document
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db, pytest.mark.usefixtures("loaded_reports")]
 URL = reverse("compare")
 DASH = "– Not inspected under this framework"
-
-
-@pytest.fixture(scope="module")
-def loaded_reports(django_db_setup, django_db_blocker):
-    """The five reports, loaded once for the module (as ``tests/inspections/conftest.py`` does): every test still
-    runs in its own savepoint, so what one test changes is gone before the next."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        frameworks_load(data=json.loads((FIXTURES / "frameworks.json").read_text()), source="frameworks.json")
-        yield reports_load(paths=REPORT_PATHS)
-        transaction.set_rollback(True)
 
 
 def compare(client, *slugs, **params):
