@@ -1,0 +1,1 @@
+"""One parser per report format. Each exposes `parse(text: ReportText) -> ImportResult`."""
