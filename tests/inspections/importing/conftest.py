@@ -7,7 +7,9 @@ them whether or not pytest captures output (`-s` or not), so a CI log always sho
 from pathlib import Path
 
 import pytest
+from fpdf import FPDF
 
+from inspections.importing.text import normalise_line
 from tests.conftest import FIXTURES
 
 SEEDS = [
@@ -25,6 +27,33 @@ def seed_text(name: str) -> str:
 
 def seed_path(name: str) -> Path:
     return FIXTURES / "report-texts" / f"{name}.txt"
+
+
+def pdf_text(text: str) -> str:
+    """The text a test PDF can hold: the PDF's core font has Latin-1 only, so lines are normalised first
+    (straight quotes, hyphens: what the importer does anyway) and any other character becomes "?"."""
+    return "\n".join(normalise_line(line).encode("latin-1", "replace").decode("latin-1") for line in text.splitlines())
+
+
+def report_pdf(text: str, *, lines_per_page: int = 90) -> bytes:
+    """A PDF with a text layer holding `text` one line per line (pages wide enough that no line wraps)."""
+    pdf = FPDF(orientation="L", unit="mm", format=(300, 2400))
+    pdf.set_auto_page_break(False)
+    pdf.set_font("Helvetica", size=6)
+    for number, line in enumerate(pdf_text(text).splitlines()):
+        if number % lines_per_page == 0:
+            pdf.add_page()
+        pdf.cell(0, 3, line, new_x="LMARGIN", new_y="NEXT")
+    return bytes(pdf.output())
+
+
+def image_only_pdf() -> bytes:
+    """A PDF as a scanner makes it: pages of drawing, no text layer."""
+    pdf = FPDF()
+    for _ in range(2):
+        pdf.add_page()
+        pdf.rect(20, 20, 100, 60, style="F")
+    return bytes(pdf.output())
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:

@@ -5,11 +5,14 @@ fixture on every compared field. The figures are recorded for the run's terminal
 """
 
 import copy
+import json
 
 import pytest
 
+from inspections.importing import import_report_text
 from inspections.importing.agreement import ABSENT, Mismatch, agreement, first_sentence
-from tests.conftest import report_document
+from tests.conftest import FIXTURES, report_document
+from tests.inspections.importing.conftest import SEEDS, seed_text
 
 WESTERN_BAY_FIELDS = 1 + 12 * 3 + 23 + 14 * 3
 
@@ -113,3 +116,16 @@ def test_first_sentence_stops_at_a_full_stop_before_a_capital():
     )
     assert first_sentence("work with the 2.5 cases, i.e. those open") == "work with the 2.5 cases, i.e. those open"
     assert first_sentence(None) is None
+
+
+@pytest.mark.integration
+@pytest.mark.parametrize("seed", SEEDS)
+def test_each_seed_text_imports_in_full_agreement_with_its_fixture(frameworks, seed, record_property):
+    imported = import_report_text(seed_text(seed))
+    fixture = json.loads((FIXTURES / "reports" / f"{seed}.json").read_text(encoding="utf-8"))
+    result = agreement(imported.document, fixture)
+    figure = f"{seed}: {result.figure} fields agree"
+    record_property("agreement", figure)
+    assert imported.format == fixture["framework"]
+    assert result.mismatches == [], figure
+    assert figure == f"{seed}: {result.total}/{result.total} fields agree"
