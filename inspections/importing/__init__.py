@@ -34,16 +34,24 @@ def import_report_text(
     service_slug: str | None = None,
     progress: Progress | None = None,
     *,
+    nation: str | None = None,
     catalogues: dict | None = None,
 ) -> ImportResult:
     """The draft document read from a report's text, where each value came from, and what could not be read.
 
     `service_slug` replaces the slug the parser made from the report's area name (`--service`), for a service
-    stored under another slug. `catalogues` (the framework catalogues) is read from the database when not given.
+    stored under another slug. Reports rarely say which nation they are in: `nation` is the inspector's answer
+    (`--nation`); without it, a service already stored under the slug gives its own (the loader refuses any
+    other). `catalogues` (the framework catalogues) is read from the database when not given.
     Raises ImportUnreadable when the text is not a report in one of the three formats.
     """
     if service_slug is not None and slugify(service_slug) != service_slug:
         raise ValueError(f"{service_slug!r} is not a service slug (lower-case letters, digits and hyphens)")
+    if nation is not None:
+        from inspections.models import Nation  # here: the parsers import this package without the app registry
+
+        if nation not in Nation.values:
+            raise ValueError(f"{nation!r} is not a nation ({' or '.join(Nation.values)})")
     _tell(progress, 0)
     text = ReportText(raw_text)
     found = report_format(text)
@@ -51,8 +59,16 @@ def import_report_text(
     result = parser_for(found).parse(text)
     document = result.document
     document["status"] = "draft"
-    if service_slug is not None and isinstance(document.get("service"), dict):
-        document["service"]["slug"] = service_slug
+    service = document.get("service")
+    if isinstance(service, dict):
+        if service_slug is not None:
+            service["slug"] = service_slug
+        if service.get("nation") is None:
+            service["nation"] = nation or _stored_nation(service.get("slug"))
+            if service["nation"] is not None:
+                result.problems = [problem for problem in result.problems if problem.field != "service/nation"]
+        elif nation is not None and nation != service["nation"]:
+            result.missing("service/nation", f"the report says {service['nation']}, not {nation} as given: check it")
     _tell(progress, 2)
     result.problems.extend(check_problems(document, catalogues=catalogues))
     _tell(progress, 3)
@@ -62,6 +78,14 @@ def import_report_text(
 def parser_for(found: ReportFormat):
     """The format's parser module (each has `parse(text: ReportText) -> ImportResult`)."""
     return importlib.import_module(f"inspections.importing.formats.{found.module}")
+
+
+def _stored_nation(slug: Any) -> str | None:
+    from inspections.models import Service
+
+    if not isinstance(slug, str):
+        return None
+    return Service.objects.filter(slug=slug).values_list("nation", flat=True).first()
 
 
 def check_problems(document: dict[str, Any], *, catalogues: dict | None = None) -> list[Problem]:
