@@ -66,7 +66,14 @@ _PAGE_NUMBER = re.compile(r"^(?:page\s+)?\d{1,3}(?:\s+of\s+\d{1,3})?$", re.IGNOR
 # "AYOT worker"); only these words, which cannot start an English sentence glued so.
 _GLUED_ARTICLE = re.compile(r"^A(?=(?:case|YOT|YOS|YJS)\b)")
 
-SERVICE_KINDS = {"YOT": "Youth Offending Team", "YOS": "Youth Offending Service", "YJS": "Youth Justice Service"}
+# `ReportText` turns "38.6 per cent" into "38.6%", but not "38.6 per cent¹": a superscript digit counts as a word
+# character, so its word boundary never matches before a footnote marker.
+_PER_CENT_BEFORE_MARK = re.compile(rf"(\d)\s*per\s*cent(?=[{SUPERSCRIPT_DIGITS}]|<sup>)", re.IGNORECASE)
+
+
+def line_text(line: SourceLine) -> str:
+    """A line's normalised text, with the one `per cent` normalisation misses made good."""
+    return _PER_CENT_BEFORE_MARK.sub(r"\1%", line.text)
 
 
 def clean_inline(text: str) -> str:
@@ -91,6 +98,8 @@ class Block:
     marked: str
     lines: list[SourceLine] = field(default_factory=list)
     footnote: int | None = None
+    # A page's footer, number or header was dropped just before this block: a paragraph may run on across it.
+    after_page_break: bool = False
 
     @property
     def first(self) -> SourceLine:
@@ -100,7 +109,7 @@ class Block:
         """The first of the block's lines that holds `fragment` (the whole fragment, else its first word)."""
         for candidate in (fragment, fragment.split(" ")[0]):
             for line in self.lines:
-                if candidate and candidate in clean_inline(line.text):
+                if candidate and candidate in clean_inline(line_text(line)):
                     return line
         return self.first
 
@@ -153,6 +162,8 @@ def blocks(
     """
     titles = [title for title in running_titles if title]
     runs: list[list[SourceLine]] = [[]]
+    breaks_before: set[int] = set()  # the first line numbers of the runs that follow a dropped page furniture line
+    page_break = False
     first_title_seen = set()
     for line in lines:
         if not line.text:
@@ -165,7 +176,11 @@ def blocks(
             if bare in (title.casefold() for title in titles) and bare not in first_title_seen:
                 first_title_seen.add(bare)
             else:
+                page_break = True
                 continue
+        if page_break and not runs[-1]:
+            breaks_before.add(line.number)
+        page_break = False
         runs[-1].append(line)
 
     pieces: list[tuple[str, list[SourceLine]]] = []
@@ -174,14 +189,15 @@ def blocks(
             continue
         text, members, plain_bullet = "", [], False
         for line in run:
-            if members and _starts_item(line.text, text, plain_bullet):
+            current = line_text(line)
+            if members and _starts_item(current, text, plain_bullet):
                 pieces.append((text, members))
                 text, members = "", []
             if not members:
-                text, members = line.text, [line]
-                plain_bullet = bool(BULLET.match(line.text)) and not NUMBERED.match(line.text)
+                text, members = current, [line]
+                plain_bullet = bool(BULLET.match(current)) and not NUMBERED.match(current)
             else:
-                text, members = _join(text, line.text), [*members, line]
+                text, members = _join(text, current), [*members, line]
         pieces.append((text, members))
 
     result: list[Block] = []
@@ -194,7 +210,13 @@ def blocks(
         if footnote:
             number = int((footnote.group(1) or "").translate(_SUPERSCRIPT_VALUES) or footnote.group(2))
             text = clean_inline(marked[footnote.end() :])
-        block = Block(text=text, marked=marked, lines=members, footnote=number)
+        block = Block(
+            text=text,
+            marked=marked,
+            lines=members,
+            footnote=number,
+            after_page_break=members[0].number in breaks_before,
+        )
         if result and _continues(result[-1], block, is_heading):
             previous = result[-1]
             previous.marked = _join(previous.marked, marked)
@@ -221,6 +243,14 @@ def _continues(previous: Block, block: Block, is_heading: Callable[[str], bool])
 def finding_text(block: Block) -> str:
     """A paragraph as a finding: the PDF's bullet dropped, the report's own paragraph number kept."""
     return _GLUED_ARTICLE.sub("A ", BULLET.sub("", block.text, count=1))
+
+
+def runs_on(block: Block, findings: list[dict], standard: str | None) -> bool:
+    """Whether an unnumbered paragraph just after a page break continues the numbered explanation before it."""
+    if block.number is not None or block.text.startswith('"') or not findings:
+        return False
+    last = findings[-1]
+    return last["kind"] == "explanation" and last["standard"] == standard and bool(NUMBERED.match(last["text"]))
 
 
 def unquote(text: str) -> str:

@@ -25,12 +25,12 @@ from inspections.importing.formats.common2015 import (
     Block,
     add_finding,
     blocks,
-    clean_inline,
     day_date,
     empty_document,
     finding_text,
     key_facts,
     month_date,
+    runs_on,
     sentences,
     service_identity,
     unquote,
@@ -52,6 +52,7 @@ UNSCORED_THEMES = {"5"}
 RATINGS = {"good": "Good", "satisfactory": "Satisfactory", "unsatisfactory": "Unsatisfactory", "poor": "Poor"}
 
 TITLE = re.compile(r"Full Joint Inspection of Youth Offending Work in (?P<area>[A-Z][\w' -]+)")
+TITLE_WITHIN_LINES = 80
 THEME_HEADING = re.compile(r"Theme (?P<code>[1-6])\s*:\s*[A-Za-z ,']+")
 # The judgement in words, ending the Summary paragraph's first sentence: "... was satisfactory.", "... were poor."
 RATING_SENTENCE = re.compile(r"\b(?:was|were) (good|satisfactory|unsatisfactory|poor)\.?$", re.IGNORECASE)
@@ -206,11 +207,12 @@ class _Reader:
         return self.result
 
     def _title(self) -> tuple[str | None, str | None, SourceLine | None]:
-        for line in self.text.non_blank()[:40]:
-            match = TITLE.fullmatch(clean_inline(line.text))
+        # Read from paragraphs, not lines: a narrow page wraps the title.
+        for block in blocks(self.text.lines[:TITLE_WITHIN_LINES], is_heading=is_heading):
+            match = TITLE.fullmatch(block.text)
             if match:
                 area = match.group("area").strip()
-                return f"Full Joint Inspection of Youth Offending Work in {area}", area, line
+                return f"Full Joint Inspection of Youth Offending Work in {area}", area, block.first
         return None, None, None
 
     def _foreword(self, block: Block) -> None:
@@ -284,6 +286,10 @@ class _Reader:
             return state, notable
         if state in {"notable", "quotes"} and block.number is not None:
             state = "explanation"
+        if state == "explanation" and block.after_page_break and runs_on(block, self.document["findings"], theme):
+            # Explanation paragraphs are numbered: an unnumbered one just after a page break is the last one's end.
+            self.document["findings"][-1]["text"] += f" {finding_text(block)}"
+            return state, notable
         if state == "notable":
             if notable is None:
                 notable = add_finding(self.result, "notable_practice", theme, finding_text(block), block.first)

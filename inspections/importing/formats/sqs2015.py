@@ -23,7 +23,6 @@ from inspections.importing.formats.common2015 import (
     Block,
     add_finding,
     blocks,
-    clean_inline,
     day_date,
     empty_document,
     finding_text,
@@ -47,6 +46,7 @@ TITLE = re.compile(
     r"Report of (?:a )?Short Quality Screening \(SQS\) of youth offending work in (?P<area>[A-Z][\w' -]+)",
     re.IGNORECASE,
 )
+TITLE_WITHIN_LINES = 80
 PUBLICATION = re.compile(r"\bPublication date:\s*(?P<date>\d{1,2} \w+ \d{4})", re.IGNORECASE)
 # "conducted from 09 - 11 March 2015", "conducted from 30 March - 1 April 2015", "... 28 April - 1 May 2015".
 FIELDWORK = re.compile(
@@ -90,11 +90,11 @@ def parse(text: ReportText) -> ImportResult:
     near = next(iter(text.non_blank()), None)
 
     title, area, title_line = None, None, None
-    for line in text.non_blank()[:60]:
-        match = TITLE.fullmatch(clean_inline(line.text))
+    # Read from paragraphs, not lines: a narrow page wraps the title.
+    for block in blocks(text.lines[:TITLE_WITHIN_LINES], is_heading=is_heading):
+        match = TITLE.fullmatch(block.text)
         if match:
-            area, title_line = match.group("area").strip(), line
-            title = clean_inline(line.text)
+            area, title_line, title = match.group("area").strip(), block.first, block.text
             break
     document["title"] = title
     if title is None:
