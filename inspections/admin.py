@@ -19,6 +19,7 @@ from django.utils.safestring import mark_safe
 from simple_history.admin import SimpleHistoryAdmin
 
 from findings.models import Finding, Recommendation
+from inspections.admin_import import import_urls
 from inspections.models import (
     Inspection,
     InspectionArea,
@@ -321,6 +322,8 @@ class InspectionAdmin(SimpleHistoryAdmin):
     autocomplete_fields = ["service"]
     readonly_fields = ["derived_overall_rating"]
     actions = ["publish"]
+    # The "Import a report" link (inspections/admin_import.py is the workflow).
+    change_list_template = "admin/inspections/import/inspection_change_list.html"
     fieldsets = [
         (None, {"fields": ["service", "service_name", "framework", "status", "title"]}),
         (
@@ -346,6 +349,9 @@ class InspectionAdmin(SimpleHistoryAdmin):
         FindingInline,
         KeyFactInline,
     ]
+
+    def get_urls(self):
+        return import_urls(self.admin_site) + super().get_urls()
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Inspection]:
         inspections = super().get_queryset(request).select_related("service", "framework", "overall_rating")

@@ -2,6 +2,7 @@
 
 import datetime
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
@@ -224,3 +225,37 @@ class KeyFact(models.Model):
 
     def __str__(self) -> str:
         return f"{self.measure}: {self.value} {self.unit}"
+
+
+class ReportImport(models.Model):
+    """A report file an inspector uploaded in the admin, and everything read from it.
+
+    Kept between the upload and the save, and afterwards for good: which file (by its SHA-256) became which
+    inspection, who imported it, and what the importer could not read.
+    """
+
+    file_name = models.CharField(max_length=255)
+    sha256 = models.CharField(max_length=64, verbose_name="SHA-256 of the file")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="report_imports"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    format = models.CharField(max_length=30, help_text="The framework code of the report's format.")
+    source_text = models.TextField(help_text="The report's text as it was read from the file.")
+    document = models.JSONField(help_text="The draft inspection document read from the text.")
+    sources = models.JSONField(default=dict, help_text="Field path: [line number, line text] it was read from.")
+    problems = models.JSONField(default=list, help_text="What could not be read: field, reason, line, text.")
+    inspection = models.ForeignKey(
+        Inspection,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="report_imports",
+        help_text="The inspection the draft was saved as.",
+    )
+
+    class Meta:
+        ordering = ["-uploaded_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.uploaded_at:%d %B %Y %H:%M})" if self.uploaded_at else self.file_name

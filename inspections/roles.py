@@ -36,3 +36,8 @@ def roles_after_migrate(sender, app_config=None, verbosity=1, apps=global_apps, 
 
 def can_see_drafts(user) -> bool:
     return user.is_active and user.has_perm(f"inspections.{VIEW_DRAFTS}")
+
+
+def can_import_reports(user) -> bool:
+    """Importing a report writes a draft inspection: for inspectors, who may add imports and see drafts."""
+    return can_see_drafts(user) and user.has_perm("inspections.add_reportimport")

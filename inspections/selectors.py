@@ -62,6 +62,16 @@ def inspections_for_export(*, status: str | None = None) -> QuerySet[Inspection]
     return inspections
 
 
+def inspection_identified(*, identity: tuple) -> Inspection | None:
+    """The stored inspection a document describes, by ``services.document_identity``: its service, and its
+    publication date or, when that is unknown, its fieldwork start."""
+    slug, published_on, fieldwork_start_on = identity
+    inspections = Inspection.objects.filter(service__slug=slug, published_on=published_on)
+    if published_on is None:
+        inspections = inspections.filter(fieldwork_start_on=fieldwork_start_on)
+    return inspections.first()
+
+
 def inspection_document(*, inspection: Inspection) -> dict:
     """One inspection in the document format of docs/data-format.md (use ``inspections_for_export`` to fetch)."""
     key_questions = []

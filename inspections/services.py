@@ -14,7 +14,7 @@ from findings.models import Finding, Recommendation
 from inspections.documents import document_check
 from inspections.jsonchecks import Checker, DocumentInvalid
 from inspections.models import Inspection, InspectionArea, KeyFact, LocalAuthority, Service, inspection_date
-from inspections.selectors import inspection_document, inspections_for_export
+from inspections.selectors import inspection_document, inspection_identified, inspections_for_export
 from ratings.models import Judgement, KeyQuestionScore
 from ratings.selectors import FrameworkCatalogue, framework_catalogues
 
@@ -109,10 +109,7 @@ def inspection_load(
     end = check.partial_date(document["fieldwork_end"], "$.fieldwork_end", nullable=True, month_end=True)
 
     service = _service_for(document["service"], source=source, reason=reason, user=user)
-    existing = Inspection.objects.filter(service=service, published_on=published[0] if published else None)
-    if published is None:
-        existing = existing.filter(fieldwork_start_on=start[0] if start else None)
-    inspection = existing.first()
+    inspection = inspection_identified(identity=document_identity(document))
     if inspection is not None:
         stored = inspection_document(inspection=inspections_for_export().get(pk=inspection.pk))
         if stored == document:
