@@ -103,7 +103,7 @@ def heading_of(text: str) -> str | None:
 
 
 def is_heading(text: str) -> bool:
-    return heading_of(text) is not None or bool(SUBHEADING.match(text))
+    return heading_of(text) is not None or bool(TITLE.fullmatch(text)) or bool(SUBHEADING.match(text))
 
 
 def theme_for(text: str) -> str | None:

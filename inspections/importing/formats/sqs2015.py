@@ -80,7 +80,7 @@ def heading_of(text: str) -> str | None:
 
 
 def is_heading(text: str) -> bool:
-    return heading_of(text) is not None
+    return heading_of(text) is not None or bool(TITLE.fullmatch(text))
 
 
 def parse(text: ReportText) -> ImportResult:
