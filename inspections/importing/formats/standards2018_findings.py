@@ -18,10 +18,11 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from inspections.importing.formats.standards2018_lines import (
+    DOMAIN_NAMES,
     Paragraph,
     clean,
     find_heading,
-    heading_is,
+    is_domain_heading,
     next_non_blank,
     paragraphs,
     rating_word,
@@ -35,16 +36,20 @@ from inspections.importing.result import ImportResult, SourceLine
 if TYPE_CHECKING:
     from inspections.importing.formats.standards2018 import Layout
 
-DOMAIN_NAMES = {"organisational delivery": "1", "court disposals": "2", "out-of-court disposals": "3"}
 _KEY_FINDINGS = re.compile(r"^Our key findings about (.+?) are as follows:?$", re.IGNORECASE)
 # The Introduction's template paragraphs, the same in every report, describe youth offending services in general.
 _TEMPLATE_INTRODUCTION = re.compile(
     r"^(?:Youth offending (?:teams|services)|YOTs|YOSs|YOT work|YOS work)\b", re.IGNORECASE
 )
 _SIGNATURE = re.compile(r"Chief Inspector of Probation|^Dame Glenys Stacey$|^Justin Russell$")
-_INSPECTOR_NOTE = re.compile(r"\binspector\b.*:$", re.IGNORECASE)
+_INSPECTOR_NOTE = re.compile(r"\binspector(?:'s)?\b", re.IGNORECASE)
 _EXAMPLE_NOTE = re.compile(r"following example:$", re.IGNORECASE)
-_QUOTED = re.compile(r'^"(.+?)"?$')
+_QUOTED = re.compile(r'^"(.+)"\.?$')
+_SPEAKER = re.compile(
+    r"^(?:One|A|Another) (member of staff|parent/carer|parent|carer|case manager|child or young person|young person)\b"
+)
+_INLINE_QUOTE = re.compile(r'"([^"]+)"')
+_QUOTE_WORDS = 8  # shorter quoted phrases are the report's own words in quotation marks
 _MIN_WORDS = 3  # fewer is an OCR speck (`A`, `W`, `(`) or a stray rating word
 
 
@@ -117,49 +122,35 @@ def _words(paragraph: Paragraph) -> int:
     return len(paragraph.text.split())
 
 
-def _is_domain_heading(text: str) -> bool:
-    return any(heading_is(text, name) for name in DOMAIN_NAMES) or bool(re.fullmatch(r"[-\s]+", text))
-
-
 def _summary(lines: list[SourceLine], layout: Layout) -> list[tuple[dict, SourceLine]]:
     items = []
     if layout.foreword is not None:
         for paragraph in paragraphs(lines, layout.foreword + 1, layout.end_of(layout.foreword, lines)):
             if _words(paragraph) > _MIN_WORDS and not _SIGNATURE.search(paragraph.text):
                 items.append(_finding("summary", None, paragraph))
-    if layout.overall_findings is not None:
-        end = layout.end_of(layout.overall_findings, lines)
-        first_domain = next(
-            (i for i in range(layout.overall_findings, end) if _KEY_FINDINGS.match(clean(lines[i].text))), end
-        )
-        for paragraph in paragraphs(lines, layout.overall_findings + 1, first_domain):
-            if _words(paragraph) > _MIN_WORDS and not _is_domain_heading(paragraph.text):
-                items.append(_finding("summary", None, paragraph))
     return items
 
 
 def _key_findings(lines: list[SourceLine], layout: Layout) -> list[tuple[dict, SourceLine]]:
+    """Overall findings: its opening words (summary), then each domain's key findings until the summary of ratings."""
     if layout.overall_findings is None:
         return []
     end = layout.summary_table if layout.summary_table is not None else layout.end_of(layout.overall_findings, lines)
-    starts = [
-        (i, _KEY_FINDINGS.match(clean(lines[i].text)).group(1).lower())
-        for i in range(layout.overall_findings, end)
-        if _KEY_FINDINGS.match(clean(lines[i].text))
-    ]
     items = []
-    for position, (start, domain_name) in enumerate(starts):
-        domain = DOMAIN_NAMES.get(domain_name)
-        stop = starts[position + 1][0] if position + 1 < len(starts) else _service_line(lines, start, end)
-        for paragraph in paragraphs(lines, start + 1, stop):
-            if _words(paragraph) >= _MIN_WORDS and not _is_domain_heading(paragraph.text):
-                items.append(_finding("key_finding", domain, paragraph))
+    domain: str | None = None
+    for paragraph in paragraphs(lines, layout.overall_findings + 1, end):
+        introduction = _KEY_FINDINGS.match(paragraph.text)
+        if introduction:
+            domain = DOMAIN_NAMES.get(introduction.group(1).lower())
+        elif paragraph.text.startswith("Service:"):
+            break
+        elif _words(paragraph) < _MIN_WORDS or is_domain_heading(paragraph.text):
+            continue
+        elif domain is None:
+            items.append(_finding("summary", None, paragraph))
+        else:
+            items.append(_finding("key_finding", domain, paragraph))
     return items
-
-
-def _service_line(lines: list[SourceLine], start: int, end: int) -> int:
-    # The summary of ratings opens with "Service:"; the last domain's key findings end there.
-    return next((i for i in range(start, end) if clean(lines[i].text).startswith("Service:")), end)
 
 
 def _introduction(lines: list[SourceLine], layout: Layout) -> list[tuple[dict, SourceLine]]:
@@ -191,7 +182,7 @@ def _sections(lines: list[SourceLine], headings: list[SectionHeading], end: int)
                 mode = "strength"
             elif lowered == "areas for improvement":
                 mode = "area_for_improvement"
-            elif _is_domain_heading(text):
+            elif is_domain_heading(text):
                 mode = "domain introduction"  # the next domain's opening words, the same in every report
             elif _words(paragraph) < _MIN_WORDS or mode in ("summary", "domain introduction"):
                 pass
@@ -200,16 +191,28 @@ def _sections(lines: list[SourceLine], headings: list[SectionHeading], end: int)
             elif previous is None and similar(text, descriptions[heading.code]) > 0.8:
                 pass  # the standard's own statement, printed under its heading
             else:
-                items.append(_narrative(heading.code, paragraph, previous))
+                items.extend(_narrative(heading.code, paragraph, previous))
             previous = paragraph
     return items
 
 
-def _narrative(code: str, paragraph: Paragraph, previous: Paragraph | None) -> tuple[dict, SourceLine]:
+def _narrative(code: str, paragraph: Paragraph, previous: Paragraph | None) -> list[tuple[dict, SourceLine]]:
+    """A narrative paragraph, and the words it quotes at length from someone the report names."""
+    items = [_paragraph_kind(code, paragraph, previous)]
+    speaker = _SPEAKER.match(paragraph.text)
+    if items[0][0]["kind"] == "explanation" and speaker:
+        for quoted in _INLINE_QUOTE.finditer(paragraph.text):
+            if len(quoted.group(1).split()) >= _QUOTE_WORDS:
+                quote = {"kind": "quote", "standard": code, "text": quoted.group(1), "attribution": speaker.group(1)}
+                items.append((quote, paragraph.first))
+    return items
+
+
+def _paragraph_kind(code: str, paragraph: Paragraph, previous: Paragraph | None) -> tuple[dict, SourceLine]:
     quoted = _QUOTED.match(paragraph.text)
-    if quoted and previous is not None and previous.text.endswith(":"):
+    if quoted and previous is not None:
         extra = {"attribution": "inspector"} if _INSPECTOR_NOTE.search(previous.text) else {}
-        text = quoted.group(1).rstrip('"')
+        text = quoted.group(1)
         return {"kind": "quote", "standard": code, "text": text, **extra}, paragraph.first
     if previous is not None and _EXAMPLE_NOTE.search(previous.text):
         return _finding("notable_practice", code, paragraph)

@@ -19,12 +19,13 @@ from typing import Any
 from django.conf import settings
 
 from inspections.importing.result import SourceLine
+from inspections.importing.text import normalise_line
 
 FRAMEWORK_CODE = "standards-2018"
 
 # OCR of the 2018 reports reads the J of YJS as `]` or `I`; no other word in them is spelt that way.
 _OCR_FIXES = [(re.compile(r"Y\]S"), "YJS"), (re.compile(r"\bYIS\b"), "YJS")]
-_MARKDOWN_EMPHASIS = re.compile(r"\*\*|(?<!\w)\*(?=\w)|(?<=\w)\*(?!\w)")
+_MARKDOWN_EMPHASIS = re.compile(r"\*\*|(?<![\w\"])\*(?=[\w\"])|(?<=[\w\".])\*(?![\w\"])")
 _SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
 
 RATING_WORDS = {"outstanding": "Outstanding", "good": "Good", "requires improvement": "Requires improvement"}
@@ -70,17 +71,20 @@ def clean(text: str) -> str:
 
 
 def join_lines(parts: list[str]) -> str:
-    """Lines broken by the PDF, joined: a word hyphenated at the break (`well-` / `informed`) keeps its hyphen."""
+    """Lines broken by the PDF, joined: a word hyphenated at the break (`well-` / `informed`) keeps its hyphen.
+
+    The reports break lines only at spaces or after a compound's own hyphen, so no hyphen is taken out.
+    """
     text = ""
     for part in parts:
         part = part.strip()
         if not part:
             continue
-        if text.endswith("-") and part[:1].islower():
+        if text.endswith("-") and not text.endswith(" -"):
             text += part
         else:
             text = f"{text} {part}" if text else part
-    return text
+    return normalise_line(text)  # again: `85 per` / `cent` only becomes `85%` once joined
 
 
 def rating_word(text: str) -> str | None:
@@ -208,6 +212,38 @@ class Paragraph:
 
 _BULLET = re.compile(r"^(?:[-•*]|e(?=\s+[A-Z]))\s+")
 _ENDS_SENTENCE = re.compile(r"[.?!:\"”']\)?$")
+_ENDS_FULL_STOP = re.compile(r"[.?!][\"']?$")
+DOMAIN_NAMES = {"organisational delivery": "1", "court disposals": "2", "out-of-court disposals": "3"}
+_FONT_SLACK = 0.9
+_SUMMARY_HEADINGS = re.compile(r"^(?:Summary|Strengths:?|Areas for improvement:?)$", re.IGNORECASE)
+
+
+def is_domain_heading(text: str) -> bool:
+    """`2. Court disposals`, `% Court disposals` (OCR), or the table rule under one (`---`)."""
+    return any(heading_is(text, name) for name in DOMAIN_NAMES) or bool(re.fullmatch(r"[-\s]+", text))
+
+
+def _stands_alone(text: str) -> bool:
+    return bool(_SUMMARY_HEADINGS.match(text)) or is_domain_heading(text)
+
+
+def _paragraph_ended(parts: list[str], text: str) -> bool:
+    """Whether the paragraph so far ended before `text`, though no blank line says so."""
+    if not parts:
+        return False
+    last = parts[-1]
+    if _stands_alone(last) or _stands_alone(text):
+        return True
+    if parts[0].startswith('"') and last.endswith('"'):
+        return True  # a quotation closed
+    if last.endswith("as follows:"):
+        return True  # a list's introduction
+    # OCR often drops the blank line between paragraphs at a page break, but a paragraph's last line is short.
+    if len(parts) < 2 or not text[:1].isupper() or not _ENDS_FULL_STOP.search(last):
+        return False
+    # The next word would have fitted on the last line, with room to spare for a proportional font: the line was
+    # ended on purpose.
+    return len(last) + 1 + len(text.split()[0]) < _FONT_SLACK * max(len(part) for part in parts[:-1])
 
 
 def paragraphs(lines: list[SourceLine], start: int, end: int) -> list[Paragraph]:
@@ -235,9 +271,10 @@ def paragraphs(lines: list[SourceLine], start: int, end: int) -> list[Paragraph]
             continue
         if is_page_furniture(text):
             continue
-        is_bullet = bool(_BULLET.match(text))
+        # A dash opening a wrapped line mid-sentence is punctuation, not a bullet.
+        is_bullet = bool(_BULLET.match(text)) and (blank_since or not parts or bool(_ENDS_SENTENCE.search(parts[-1])))
         runs_on = parts and not _ENDS_SENTENCE.search(parts[-1]) and text[:1].islower()
-        if is_bullet or (blank_since and not runs_on):
+        if is_bullet or (blank_since and not runs_on) or _paragraph_ended(parts, text):
             close()
         if is_bullet:
             text = _BULLET.sub("", text)
