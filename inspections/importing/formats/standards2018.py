@@ -158,7 +158,9 @@ def parse(text: ReportText) -> ImportResult:
         "score_percent is null for every judgement: the 2018 framework gives no score per standard; "
         "its percentages are per key question (Annex 2)."
     )
-    notes.extend(f"{problem.field}: {problem.reason}" for problem in result.problems)
+    # The service's gaps are the inspector's to fill before saving (the command's --nation, --service), not notes
+    # about the inspection.
+    notes.extend(f"{p.field}: {p.reason}" for p in result.problems if not p.field.startswith("service/"))
     result.document = document
     return result
 

@@ -27,7 +27,10 @@ from inspections.importing.formats.standards2018_lines import (
 )
 from inspections.importing.result import SourceLine
 
-_QUESTION_MARKER = re.compile(r"^(?:[-•*]\s*)?(?P<code>[1-9][.,][1-9][.,][1-9])[.,]?(?:\s+(?P<text>.*))?$")
+# `2.1.1.`, or as OCR prints it: a comma for a dot, or one dot lost (`21.1.`, `2.11.`), never both.
+_QUESTION_MARKER = re.compile(
+    r"^(?:[-•*]\s*)?(?P<code>[1-9](?:[.,][1-9][.,]?|[1-9][.,])[1-9])[.,]?(?:\s+(?P<text>.*))?$"
+)
 _PERCENT = re.compile(r"(?<![\d.])(\d{1,3})\s?%")
 _COLUMN_HEADER = re.compile(r"^(?:standards and key questions\s*)?(?:rating\s*)?(?:and\s*)?(?:% yes)?$", re.IGNORECASE)
 # Wording that is recognisably the question despite OCR specks, but not another question of the same standard.
@@ -91,7 +94,7 @@ def annex_blocks(lines: list[SourceLine]) -> dict[str, AnnexStandard]:
             continue
         marker = _QUESTION_MARKER.match(text)
         if marker:
-            code = re.sub(r"[,]", ".", marker["code"])
+            code = ".".join(re.findall(r"\d", marker["code"]))
             current.questions.append(Question(code, line, [marker["text"] or ""]))
             _take_percents(current, marker["text"] or "", line, beside_code=True)
             continue

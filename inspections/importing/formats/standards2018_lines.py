@@ -13,7 +13,7 @@ import difflib
 import json
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from django.conf import settings
@@ -63,18 +63,16 @@ def year_month(match: re.Match) -> str:
     return f"{match.group(2)}-{MONTHS.index(match.group(1).lower()) + 1:02d}"
 
 
+@lru_cache(maxsize=8192)
 def clean(text: str) -> str:
     """A line's text with the report's OCR confusions and markdown emphasis taken out."""
-    for pattern, replacement in _OCR_FIXES:
-        text = pattern.sub(replacement, text)
-    return _MARKDOWN_EMPHASIS.sub("", text)
+    if "Y]S" in text or "YIS" in text:
+        for pattern, replacement in _OCR_FIXES:
+            text = pattern.sub(replacement, text)
+    return _MARKDOWN_EMPHASIS.sub("", text) if "*" in text else text
 
 
-def join_lines(parts: list[str]) -> str:
-    """Lines broken by the PDF, joined: a word hyphenated at the break (`well-` / `informed`) keeps its hyphen.
-
-    The reports break lines only at spaces or after a compound's own hyphen, so no hyphen is taken out.
-    """
+def _joined(parts: list[str]) -> str:
     text = ""
     for part in parts:
         part = part.strip()
@@ -84,7 +82,15 @@ def join_lines(parts: list[str]) -> str:
             text += part
         else:
             text = f"{text} {part}" if text else part
-    return normalise_line(text)  # again: `85 per` / `cent` only becomes `85%` once joined
+    return text
+
+
+def join_lines(parts: list[str]) -> str:
+    """Lines broken by the PDF, joined: a word hyphenated at the break (`well-` / `informed`) keeps its hyphen.
+
+    The reports break lines only at spaces or after a compound's own hyphen, so no hyphen is taken out.
+    """
+    return normalise_line(_joined(parts))  # again: `85 per` / `cent` only becomes `85%` once joined
 
 
 def rating_word(text: str) -> str | None:
@@ -110,6 +116,7 @@ def is_page_furniture(text: str) -> bool:
     return bool(_FOOTER.match(text) or _PAGE_NUMBER.match(text))
 
 
+@lru_cache(maxsize=8192)
 def heading_is(text: str, phrase: str) -> bool:
     """Whether `text` is the heading `phrase`, with OCR specks or a domain number around it but no other words."""
     text = re.sub(r"^[^A-Za-z0-9]+", "", text)
@@ -121,7 +128,11 @@ def heading_is(text: str, phrase: str) -> bool:
 
 
 def similar(a: str, b: str) -> float:
-    return difflib.SequenceMatcher(None, a.lower(), b.lower()).ratio()
+    """How alike two texts are, 0 to 1 (difflib's ratio, after its cheap upper bounds rule most pairs out)."""
+    matcher = difflib.SequenceMatcher(None, a.lower(), b.lower())
+    if matcher.real_quick_ratio() < 0.5 or matcher.quick_ratio() < 0.5:
+        return 0.0
+    return matcher.ratio()
 
 
 @dataclass(frozen=True)
@@ -196,7 +207,7 @@ def search_joined(
         if match:
             return match, line
         if position + 1 < len(non_blank):
-            joined = join_lines([clean(line.text), clean(non_blank[position + 1].text)])
+            joined = _joined([clean(line.text), clean(non_blank[position + 1].text)])
             match = pattern.search(joined)
             if match and match.start() < len(line.text):
                 return match, line

@@ -56,13 +56,11 @@ def problem_fields(result) -> list[str]:
 
 
 @pytest.mark.parametrize("seed", SEEDS)
-def test_parse_agrees_with_the_fixture_on_every_acceptance_field(seed, record_property):
+def test_parse_agrees_with_the_fixture_on_every_acceptance_field(seed):
     result = imported(seed)
     fixture = report_document(SEEDS[seed])
     assert acceptance_fields(result.document) == acceptance_fields(fixture)
-    figure = agreement(result.document, fixture)
-    assert figure.mismatches == []
-    record_property("agreement", f"standards-2018 parser, {seed}: {figure.figure}")
+    assert agreement(result.document, fixture).mismatches == []
 
 
 def test_parse_western_bay_reads_the_discretion_footnote_of_the_summary_of_ratings():
@@ -226,7 +224,7 @@ def test_parse_invents_nothing(seed):
             assert f"cases/{key}" in problem_fields(result)
         else:
             assert str(value) in result.sources[f"cases/{key}"].text
-    nulls = [f"{p.field}: {p.reason}" for p in result.problems]
+    nulls = [f"{p.field}: {p.reason}" for p in result.problems if not p.field.startswith("service/")]
     assert [note for note in document["notes"] if not note.startswith("score_percent")] == nulls
 
 
@@ -368,6 +366,18 @@ def test_parse_lost_figures_in_an_ocr_column_are_not_guessed():
     assert [m.field for m in mismatches] == [
         f"key_questions/{code}/percent_yes" for code in ("3.1.1", "3.1.2", "3.1.3")
     ]
+
+
+def test_parse_reads_key_question_codes_ocr_printed_with_a_dot_lost_or_a_comma():
+    text = (
+        seed_text("warwickshire-2018-10")
+        .replace("2.1.1. Does assessment", "21.1. Does assessment")
+        .replace("2.2.3. Does planning", "2.23. Does planning")
+        .replace("\n3.1.2.\n", "\n3,1.2,\n")
+    )
+    assert text.count("21.1. Does") == text.count("2.23. Does") == text.count("3,1.2,") == 1
+    result = imported("warwickshire-2018-10", text)
+    assert agreement(result.document, report_document("warwickshire")).mismatches == []
 
 
 def test_parse_a_figure_beside_another_question_is_not_placed():
