@@ -39,7 +39,7 @@ MONTHS = {
     )
 }
 MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
-DAY_MONTH_YEAR = re.compile(rf"\b(\d{{1,2}}) ({MONTH}) (\d{{4}})\b", re.IGNORECASE)
+DAY_MONTH_YEAR = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)? ({MONTH}),? (\d{{4}})\b", re.IGNORECASE)
 MONTH_YEAR = re.compile(rf"\b({MONTH}) (\d{{4}})\b", re.IGNORECASE)
 
 SUPERSCRIPT_DIGITS = "¹²³⁴⁵⁶⁷⁸⁹⁰"
@@ -133,15 +133,27 @@ def is_page_furniture(text: str, running_titles: Iterable[str]) -> bool:
 
 
 def _starts_item(text: str, previous: str, item_is_plain_bullet: bool) -> bool:
-    """Whether a line inside a run of lines starts a new paragraph or list item rather than continuing one."""
+    """Whether a line inside a run of lines starts a new paragraph or list item rather than continuing one.
+
+    A number starts an item after a finished sentence, or when it follows the current item's number ("3." then
+    "4."): list items need not end with a full stop, but a wrapped line seldom starts with the next number.
+    """
     previous_ended = bool(TERMINAL.search(previous))
-    if NUMBERED.match(text):
-        return previous_ended
+    number = NUMBERED.match(text)
+    if number:
+        current = NUMBERED.match(previous)
+        return previous_ended or (current is not None and _next_number(current.group(1)) == number.group(1))
     if BULLET.match(text):
         return previous_ended or item_is_plain_bullet
     if FOOTNOTE_START.match(text):
         return previous_ended
     return False
+
+
+def _next_number(number: str) -> str:
+    """ "3" -> "4", "2.9" -> "2.10"."""
+    *head, last = number.split(".")
+    return ".".join([*head, str(int(last) + 1)])
 
 
 def _join(previous: str, text: str) -> str:
@@ -310,12 +322,12 @@ def _service_name(area: str, body: list[Block]) -> tuple[str | None, SourceLine 
         match = spelled.search(block.text)
         if match:
             return f"{area} {match.group(1)}", block.line_with(match.group(0))
-    acronyms = re.compile(rf"\b{re.escape(area)} (YOT|YOS|YJS)\b")
+    acronyms = re.compile(rf"\b{re.escape(area)} (YOT|YOS|YJS|Y\]S)(?!\w)")
     for block in body:
         match = acronyms.search(block.text)
         if not match:
             continue
-        acronym = match.group(1)
+        acronym = match.group(1).replace("]", "J")  # OCR reads YJS as Y]S
         defined = re.compile(rf"\b(Youth (?:Offending|Justice) (?:Team|Service))(?:'s)? \({acronym}(?:'s)?\)")
         for definition in body:
             if defined.search(definition.text):

@@ -17,6 +17,7 @@ The report's template, as the Swindon (June 2015) and Bromley (May 2015) reports
 from __future__ import annotations
 
 import re
+from datetime import date, timedelta
 
 from inspections.importing.formats.common2015 import (
     DAY_MONTH_YEAR,
@@ -25,6 +26,7 @@ from inspections.importing.formats.common2015 import (
     Block,
     add_finding,
     blocks,
+    clean_inline,
     day_date,
     empty_document,
     finding_text,
@@ -56,14 +58,22 @@ TITLE_WITHIN_LINES = 80
 THEME_HEADING = re.compile(r"Theme (?P<code>[1-6])\s*:\s*[A-Za-z ,']+")
 # The judgement in words, ending the Summary paragraph's first sentence: "... was satisfactory.", "... were poor."
 RATING_SENTENCE = re.compile(r"\b(?:was|were) (good|satisfactory|unsatisfactory|poor)\.?$", re.IGNORECASE)
+# ... or inside it, when the sentence is the judgement's ("Overall, work to ... was good, and ...").
+RATING_IN_SENTENCE = re.compile(r"\b(?:was|were) (good|satisfactory|unsatisfactory|poor)\b", re.IGNORECASE)
+# The Key judgements table, where the text keeps its ratings: "Reducing reoffending Satisfactory".
+KEY_JUDGEMENT = re.compile(r"^(?P<theme>[A-Z][A-Za-z ,']+?)\s+(?P<rating>Good|Satisfactory|Unsatisfactory|Poor)$")
 SCORE = re.compile(r"\boverall (\d{1,3})% of\b")
 CASES = [
     re.compile(r"\bsample of (\d+) individual cases\b"),
     re.compile(r"\bNB: (\d+) cases were inspected\b"),
 ]
 FIELDWORK = re.compile(r"Fieldwork for this inspection was undertaken on the weeks? commencing", re.IGNORECASE)
-LEAD_INSPECTOR = re.compile(r"(?<!Deputy )\bLead Inspector (?P<name>[A-Z][\w'-]+(?: [A-Z][\w'-]+)+),")
+LEAD_INSPECTOR = re.compile(
+    r"(?<!Deputy )\bLead Inspector (?:(?:Dr|Mr|Mrs|Ms|Miss)\.? )?(?P<name>[A-Z][\w'-]+(?: [A-Z][\w'-]+)+),"
+)
 ADDRESSED_ITEM = re.compile(r"^(?P<text>.+?)\s*\((?P<addressee>[^()]+)\)\.?$")
+# A numbered recommendation that opens with its addressee: "2. The Chair of the Board should ensure that ...".
+ADDRESSEE_FIRST = re.compile(r"^(?P<addressee>(?:The |the )?[A-Z][\w'’,()& -]{2,80}?) should (?P<text>[a-z].+)$")
 ADDRESSEE_INTRO = re.compile(r"^(?P<addressee>[A-Z][^:]+?) should (?P<verb>(?:\w+ ){0,2}\w+):$")
 
 HEADINGS = {
@@ -135,6 +145,7 @@ class _Reader:
         self.result = ImportResult(format=FRAMEWORK, document=empty_document(FRAMEWORK))
         self.document = self.result.document
         self.ratings: dict[str, tuple[str, SourceLine]] = {}
+        self.table_ratings: dict[str, tuple[str, SourceLine]] = {}
         self.scores: dict[str, tuple[int, SourceLine]] = {}
         self.themes_seen: dict[str, SourceLine] = {}
         self.footnotes: dict[int, Block] = {}
@@ -166,8 +177,6 @@ class _Reader:
             if block.footnote is not None:
                 self.footnotes[block.footnote] = block
                 continue
-            if state == "footnote-source" and block.text.startswith("Source:"):
-                continue
             heading = heading_of(block.text)
             if heading == "theme":
                 state, theme = "theme", THEME_HEADING.fullmatch(block.text).group("code")
@@ -190,6 +199,8 @@ class _Reader:
                 self._foreword(block)
             elif state == "summary":
                 theme = self._summary(block, theme)
+            elif state == "key_judgements":
+                self._key_judgements(block)
             elif state == "recommendations":
                 addressee = self._recommendation(block, addressee)
                 if block.text.startswith("Please note"):
@@ -235,9 +246,18 @@ class _Reader:
         add_finding(self.result, "summary", theme, finding_text(block), block.first)
         first = sentences(block.text)[0]
         match = RATING_SENTENCE.search(first)
+        if match is None and first.startswith("Overall"):
+            match = RATING_IN_SENTENCE.search(first)
         if match and theme not in self.ratings:
             self.ratings[theme] = (RATINGS[match.group(1).lower()], block.line_with(match.group(0)))
         return None
+
+    def _key_judgements(self, block: Block) -> None:
+        for line in block.lines:
+            match = KEY_JUDGEMENT.match(clean_inline(line.text))
+            code = theme_for(match.group("theme")) if match else None
+            if code is not None and code not in self.table_ratings:
+                self.table_ratings[code] = (match.group("rating"), line)
 
     def _recommendation(self, block: Block, addressee):
         intro = ADDRESSEE_INTRO.match(block.text)
@@ -245,13 +265,18 @@ class _Reader:
             return intro.group("addressee"), intro.group("verb"), block.first
         number = block.number
         recommendations = self.document["recommendations"]
+        addressed = opening = None
         if number is not None and "." not in number:
             text = NUMBERED.sub("", block.text, count=1)
             entry = {"number": int(number), "addressee": None, "text": text}
             addressed = ADDRESSED_ITEM.match(text)
+            opening = ADDRESSEE_FIRST.match(text)
             if addressed:
                 entry["text"] = addressed.group("text").rstrip()
                 entry["addressee"] = addressed.group("addressee")
+            elif opening:
+                entry["text"] = opening.group("text")
+                entry["addressee"] = opening.group("addressee")
         elif addressee is not None and block.text.startswith(("-", "•")):
             text = finding_text(block)
             entry = {"number": len(recommendations) + 1, "addressee": addressee[0], "text": f"{addressee[1]} {text}"}
@@ -268,6 +293,8 @@ class _Reader:
             self.result.missing(f"{path}/addressee", "no addressee in brackets after the recommendation", block.first)
         elif addressee is not None and number is None:
             self.result.found(f"{path}/addressee", addressee[2])
+        elif opening is not None and addressed is None:
+            self.result.found(f"{path}/addressee", block.first)
         else:
             self.result.found(f"{path}/addressee", block.line_with(f"({entry['addressee']}"))
         return addressee
@@ -325,16 +352,27 @@ class _Reader:
             return
         if not dates:
             return
-        # The report gives the weeks' first days: the start is the first; the end is only known to its month.
+        # The report gives the weeks' first days: the start is the first; the end is only known to be in the last
+        # week, so to its month when that week's working days (Monday to Friday) stay in one month.
         first, last = dates[0], dates[-1]
         self.document["fieldwork_start"] = day_date(first)
         self.result.found("fieldwork_start", block.line_with(first.group(0)))
-        self.document["fieldwork_end"] = day_date(last)[:7]
-        self.result.found("fieldwork_end", block.line_with(last.group(0)))
-        self.document["notes"].append(
-            f"Fieldwork: the report gives the weeks commencing {' and '.join(d.group(0) for d in dates)}; the last "
-            "day of fieldwork is not stated, so fieldwork_end is only the month of the last week."
-        )
+        weeks = " and ".join(d.group(0) for d in dates)
+        last_monday = date.fromisoformat(day_date(last))
+        if (last_monday + timedelta(days=4)).month == last_monday.month:
+            self.document["fieldwork_end"] = day_date(last)[:7]
+            self.result.found("fieldwork_end", block.line_with(last.group(0)))
+            self.document["notes"].append(
+                f"Fieldwork: the report gives the weeks commencing {weeks}; the last day of fieldwork is not stated, "
+                "so fieldwork_end is only the month of the last week."
+            )
+        else:
+            self.result.missing(
+                "fieldwork_end",
+                f"the report gives only the weeks commencing {weeks}; the last week runs into the next month, so "
+                "not even the month of the last day is known",
+                block.line_with(last.group(0)),
+            )
 
     def _appendix2(self, block: Block) -> None:
         match = LEAD_INSPECTOR.search(block.text)
@@ -405,8 +443,15 @@ class _Reader:
                 "professional_discretion": False,
                 "note": None,
             }
-            if code in self.ratings:
-                judgement["rating"], line = self.ratings[code]
+            summary, table = self.ratings.get(code), self.table_ratings.get(code)
+            if summary and table and summary[0] != table[0]:
+                self.result.missing(
+                    f"{path}/rating",
+                    f"the Summary says {summary[0]} but the Key judgements table says {table[0]}: check the report",
+                    summary[1],
+                )
+            elif summary or table:
+                judgement["rating"], line = summary or table
                 self.result.found(f"{path}/rating", line)
             else:
                 self.result.missing(

@@ -20,6 +20,7 @@ import re
 from inspections.importing.formats.common2015 import (
     DAY_MONTH_YEAR,
     MONTH,
+    MONTH_YEAR,
     Block,
     add_finding,
     blocks,
@@ -47,11 +48,14 @@ TITLE = re.compile(
     re.IGNORECASE,
 )
 TITLE_WITHIN_LINES = 80
-PUBLICATION = re.compile(r"\bPublication date:\s*(?P<date>\d{1,2} \w+ \d{4})", re.IGNORECASE)
+PUBLICATION = re.compile(
+    rf"\bPublication date:\s*(?P<date>(?:\d{{1,2}}(?:st|nd|rd|th)? )?{MONTH},? \d{{4}})", re.IGNORECASE
+)
 # "conducted from 09 - 11 March 2015", "conducted from 30 March - 1 April 2015", "... 28 April - 1 May 2015".
 FIELDWORK = re.compile(
-    rf"\bconducted from (?P<first_day>\d{{1,2}})(?: (?P<first_month>{MONTH}))?(?: (?P<first_year>\d{{4}}))?"
-    rf"\s*(?:-|to)\s*(?P<last>\d{{1,2}} {MONTH} \d{{4}})",
+    rf"\bconducted from (?P<first_day>\d{{1,2}})(?:st|nd|rd|th)?"
+    rf"(?: (?P<first_month>{MONTH}))?(?: (?P<first_year>\d{{4}}))?"
+    rf"\s*(?:-|to)\s*(?P<last>\d{{1,2}}(?:st|nd|rd|th)? {MONTH} \d{{4}})",
     re.IGNORECASE,
 )
 CASES = re.compile(r"\b(?:We examined|we looked at|inspected) (\d+) cases\b", re.IGNORECASE)
@@ -176,8 +180,9 @@ def _dates_and_people(result: ImportResult, block: Block) -> None:
     publication = PUBLICATION.search(block.text)
     if publication and "published" not in result.sources:
         date = DAY_MONTH_YEAR.fullmatch(publication.group("date"))
-        if date:
-            document["published"] = day_date(date)
+        month = MONTH_YEAR.fullmatch(publication.group("date"))
+        if date or month:
+            document["published"] = day_date(date) if date else month_date(*month.groups())
             result.found("published", block.line_with(publication.group(0)))
     fieldwork = FIELDWORK.search(block.text)
     if fieldwork and "fieldwork_start" not in result.sources:

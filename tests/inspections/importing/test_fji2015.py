@@ -373,3 +373,94 @@ def test_fji_lost_theme_section_loses_its_score_and_findings_only():
     assert result.document["findings"] == [
         f for f in base.document["findings"] if f["standard"] != "6" or f["kind"] == "summary"
     ]
+
+
+# --- what other printings of the template give ------------------------------------------------------------------
+
+
+def replaced(raw: str, old: str, new: str) -> str:
+    assert raw.count(old) == 1, old
+    return raw.replace(old, new)
+
+
+BROMLEY_TABLE_RATINGS = ["Poor", "Poor", "Unsatisfactory", "Satisfactory", "Poor", "Poor"]
+
+
+def with_key_judgements_table(raw: str, ratings: list[str]) -> str:
+    """Bromley's Key judgements lines (31-36) with the ratings a PDF's text layer may keep after each theme."""
+    lines = lines_of(raw)
+    assert [line.endswith("\t") for line in lines[30:36]] == [True] * 6
+    lines[30:36] = [line + rating for line, rating in zip(lines[30:36], ratings, strict=True)]
+    return "\n".join(lines)
+
+
+def test_fji_key_judgements_table_ratings_agree_with_the_summary_and_stand_in_for_a_lost_paragraph():
+    raw = with_key_judgements_table(seed_raw("bromley-2015-05"), BROMLEY_TABLE_RATINGS)
+    assert parse(raw).document == parse(seed_raw("bromley-2015-05")).document
+    changed = without(raw, "Protecting the public", "Overall work to protect the public", after="Summary")
+    result = parse(changed)
+    assert result.document["judgements"][1]["rating"] == "Poor"
+    assert result.sources["judgements/2/rating"].number == 32
+    assert "judgements/2/rating" not in {p.field for p in result.problems}
+
+
+def test_fji_key_judgements_table_that_contradicts_the_summary_leaves_the_rating_null():
+    ratings = ["Good", *BROMLEY_TABLE_RATINGS[1:]]
+    result = parse(with_key_judgements_table(seed_raw("bromley-2015-05"), ratings))
+    assert result.document["judgements"][0]["rating"] is None
+    [problem] = [p for p in result.problems if p.field == "judgements/1/rating"]
+    assert problem.reason == "the Summary says Poor but the Key judgements table says Good: check the report"
+    assert problem.source.number == 42
+    assert [j["rating"] for j in result.document["judgements"][1:]] == BROMLEY_TABLE_RATINGS[1:]
+
+
+def test_fji_judgement_stated_inside_the_summary_sentence_is_read():
+    raw = replaced(
+        seed_raw("swindon-2015-06"),
+        "was served was good. The YOT's key asset was its staff.",
+        "was served was good, and the YOT's key asset was its staff.",
+    )
+    assert parse(raw).document["judgements"][3]["rating"] == "Good"
+
+
+def test_fji_numbered_recommendation_opening_with_its_addressee_is_read_and_one_without_is_a_problem():
+    raw = replaced(
+        seed_raw("swindon-2015-06"),
+        "- 2. governance arrangements, at all levels, should provide appropriate support, scrutiny and challenge to "
+        "the YOT's work and outcomes (Chair of YOT Management Board)",
+        "- 2. The Chair of the YOT Management Board should ensure that governance arrangements, at all levels, "
+        "provide appropriate support, scrutiny and challenge to the YOT's work and outcomes.",
+    )
+    raw = replaced(
+        raw,
+        "children looked after by the local authority (Chair of YOT Management Board)",
+        "children looked after by the local authority",
+    )
+    result = parse(raw)
+    second, third = result.document["recommendations"][1:3]
+    assert second == {
+        "number": 2,
+        "addressee": "The Chair of the YOT Management Board",
+        "text": "ensure that governance arrangements, at all levels, provide appropriate support, scrutiny and "
+        "challenge to the YOT's work and outcomes.",
+    }
+    assert result.sources["recommendations/2/addressee"].number == 80
+    assert third["addressee"] is None
+    [problem] = [p for p in result.problems if p.field == "recommendations/3/addressee"]
+    assert problem.source.number == 81
+
+
+def test_fji_last_fieldwork_week_running_into_the_next_month_leaves_fieldwork_end_null():
+    raw = replaced(
+        seed_raw("swindon-2015-06"), "02 March 2015 and 16 March 2015.", "16 March 2015 and 30th March 2015."
+    )
+    result = parse(raw)
+    assert (result.document["fieldwork_start"], result.document["fieldwork_end"]) == ("2015-03-16", None)
+    [problem] = [p for p in result.problems if p.field == "fieldwork_end"]
+    assert problem.source.number == 512
+
+
+def test_fji_service_acronym_read_through_ocr_and_expanded_as_the_report_defines_it():
+    raw = seed_raw("swindon-2015-06").replace("Swindon YOT", "Swindon Y]S")
+    raw = replaced(raw, "a Youth Offending Team's (YOT's)", "a Youth Justice Service's (YJS's)")
+    assert parse(raw).document["service"]["name"] == "Swindon Youth Justice Service"

@@ -200,3 +200,15 @@ def test_sqs_draft_passes_the_loaders_document_check_once_the_nation_is_entered(
     canonical = document_check(document, source=f"{SEED}.txt", catalogues=framework_catalogues())
     assert canonical["status"] == "draft"
     assert len(canonical["findings"]) == 29
+
+
+@pytest.mark.unit
+def test_sqs_month_only_publication_date_and_fieldwork_across_two_months():
+    raw = seed_raw().replace("<i>Publication date:</i>\t11 May 2015", "<i>Publication date:</i>\tMay 2015")
+    raw = raw.replace("conducted from 09 – 11 March 2015", "conducted from 30 March – 1st April 2015")
+    document = parse(raw).document
+    assert (document["published"], document["fieldwork_start"], document["fieldwork_end"]) == (
+        "2015-05",
+        "2015-03-30",
+        "2015-04-01",
+    )
