@@ -95,6 +95,11 @@ def annex_blocks(lines: list[SourceLine]) -> dict[str, AnnexStandard]:
         marker = _QUESTION_MARKER.match(text)
         if marker:
             code = ".".join(re.findall(r"\d", marker["code"]))
+            standard_code = code.rsplit(".", 1)[0]
+            if standard_code != current.code and standard_code not in blocks:
+                # The standard's heading was lost: its questions still say which standard they belong to.
+                current = AnnexStandard(standard_code, line)
+                blocks[standard_code] = current
             current.questions.append(Question(code, line, [marker["text"] or ""]))
             _take_percents(current, marker["text"] or "", line, beside_code=True)
             continue

@@ -328,6 +328,22 @@ def test_parse_ignores_page_headers_and_footers_inside_sections():
     assert result.document["recommendations"] == plain["recommendations"]
 
 
+def test_parse_joins_paragraphs_and_questions_broken_by_a_page_footer():
+    warwickshire_footer = ["", "Inspection of youth offending services in: Warwickshire 14", "", ""]
+    text = with_lines_inserted(
+        seed_text("warwickshire-2018-10"),
+        {
+            "The service has a quality assurance policy in place. Every new AssetPlus assessment": warwickshire_footer,
+            "2.1.1. Does assessment sufficiently analyse how to support the 88%": warwickshire_footer,
+        },
+    )
+    plain = imported("warwickshire-2018-10").document
+    result = imported("warwickshire-2018-10", text)
+    assert result.document["findings"] == plain["findings"]
+    assert result.document["key_questions"] == plain["key_questions"]
+    assert agreement(result.document, report_document("warwickshire")).mismatches == []
+
+
 def test_parse_joins_a_recommendation_broken_by_a_page_footer():
     text = with_lines_inserted(
         seed_text("warwickshire-2018-10"),
@@ -349,6 +365,17 @@ def test_parse_lost_part_of_annex_2_leaves_those_percentages_null_and_nothing_el
     judgements = {j["code"]: j["rating"] for j in result.document["judgements"]}
     assert (judgements["2.3"], judgements["2.4"]) == ("Inadequate", "Inadequate")
     assert result.document["findings"] == imported("western-bay-2019-03").document["findings"]
+
+
+@pytest.mark.parametrize(
+    ("seed", "heading"),
+    [("western-bay-2019-03", "2.2. Planning"), ("warwickshire-2018-10", " 2.2. Planning")],
+)
+def test_parse_annex_2_standard_heading_lost_keeps_its_questions(seed, heading):
+    text = seed_text(seed).replace(f"\n{heading}\n", "\n\n", 1)
+    assert text != seed_text(seed)
+    result = imported(seed, text)
+    assert agreement(result.document, report_document(SEEDS[seed])).mismatches == []
 
 
 def test_parse_lost_figures_in_an_ocr_column_are_not_guessed():
