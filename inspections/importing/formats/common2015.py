@@ -54,6 +54,7 @@ NUMBERED = re.compile(r"^(?:[-•] )?(\d{1,2}(?:\.\d{1,2})*)\.\s")
 BULLET = re.compile(r"^[-•]\s+")
 # Text that may end a paragraph. A line that ends otherwise was broken by the PDF (or is a heading).
 TERMINAL = re.compile(r"""[.!?:;"')\]]$""")
+_SENTENCE_END = re.compile(r"""[.!?"')\]]$""")
 _HTML_TAG = re.compile(r"</?(?:i|b|em|strong|u|span)\b[^>]*>", re.IGNORECASE)
 _MARKDOWN_HEADING = re.compile(r"^#{1,6}\s*")
 # Markdown emphasis left by conversion: "*AIM 2*", "**Key strengths**". Not "s***", which is the report's own word.
@@ -245,11 +246,16 @@ def _heading_like(text: str, is_heading: Callable[[str], bool]) -> bool:
 
 def _continues(previous: Block, block: Block, is_heading: Callable[[str], bool]) -> bool:
     """Whether `block` is the rest of `previous`, split from it by a blank line or a page break."""
-    if previous.ends_sentence or block.footnote is not None:
+    if block.footnote is not None or is_heading(previous.text) or is_heading(block.text):
         return False
-    if _heading_like(previous.text, is_heading) or _heading_like(block.text, is_heading):
+    if NUMBERED.match(block.text) or BULLET.match(block.text) or block.text.startswith(('"', "'")):
         return False
-    return not (NUMBERED.match(block.text) or BULLET.match(block.text) or block.text.startswith('"'))
+    if block.text[:1].islower():
+        # No paragraph starts in lower case: this is the rest of a sentence, even one broken after ";" or ":".
+        return not _SENTENCE_END.search(previous.text)
+    if previous.ends_sentence:
+        return False
+    return not (_heading_like(previous.text, is_heading) or _heading_like(block.text, is_heading))
 
 
 def finding_text(block: Block) -> str:

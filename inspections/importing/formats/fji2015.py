@@ -240,6 +240,11 @@ class _Reader:
     def _summary(self, block: Block, theme: str | None) -> str | None:
         if not block.ends_sentence:
             return theme_for(block.text)
+        findings = self.document["findings"]
+        if theme is None and block.after_page_break and findings and findings[-1]["kind"] == "summary":
+            # One paragraph per theme: an unheaded one just after a page break is the end of the one before.
+            findings[-1]["text"] += f" {finding_text(block)}"
+            return None
         if theme is None:
             self.result.missing("findings", "a Summary paragraph under no theme heading was skipped", block.first)
             return None

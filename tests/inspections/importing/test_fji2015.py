@@ -464,3 +464,31 @@ def test_fji_service_acronym_read_through_ocr_and_expanded_as_the_report_defines
     raw = seed_raw("swindon-2015-06").replace("Swindon YOT", "Swindon Y]S")
     raw = replaced(raw, "a Youth Offending Team's (YOT's)", "a Youth Justice Service's (YJS's)")
     assert parse(raw).document["service"]["name"] == "Swindon Youth Justice Service"
+
+
+@pytest.mark.parametrize(
+    ("seed", "paragraph_start", "break_before"),
+    [
+        # After a semicolon, with the rest of the sentence in lower case.
+        ("swindon-2015-06", "- 1. The YOT was responsible, in 33", " in less than 50%."),
+        # Inside a sentence, before a capital: the words before the break are not a heading.
+        ("swindon-2015-06", "- 3.3. Protocols and memorandums", " Child and Adolescent Mental Health"),
+        # At a sentence's end inside a numbered explanation paragraph.
+        ("swindon-2015-06", "- 3.3. Protocols and memorandums", " These were all in need"),
+        # Inside a notable practice box.
+        ("bromley-2015-05", "Pam was subject to a Youth Rehabilitation Order", " She had a very difficult"),
+        # Inside a Summary paragraph that states a judgement.
+        ("bromley-2015-05", "Overall work to protect children and young people", " Too often, case managers"),
+    ],
+)
+def test_fji_page_break_mid_paragraph_of_a_narrow_wrapped_text_reads_the_same(seed, paragraph_start, break_before):
+    raw = seed_raw(seed)
+    lines = lines_of(raw)
+    [index] = [i for i, line in enumerate(lines) if line.startswith(paragraph_start)]
+    cut = lines[index].index(break_before)
+    lines[index : index + 1] = [lines[index][:cut], "@@page@@", lines[index][cut + 1 :]]
+    # Wrapped first: a page's header and footer are set on their own lines, whatever the width of the text.
+    furniture = f"\n\n{parse(raw).document['title']} 11\n\nPage 12\n\n"
+    changed = rewrapped("\n".join(lines), 45).replace("\n@@page@@\n", furniture)
+    assert "Page 12" in changed
+    assert parse(changed).document == parse(raw).document
