@@ -146,6 +146,7 @@ class _Reader:
         self.document = self.result.document
         self.ratings: dict[str, tuple[str, SourceLine]] = {}
         self.table_ratings: dict[str, tuple[str, SourceLine]] = {}
+        self.open_quote: dict | None = None
         self.scores: dict[str, tuple[int, SourceLine]] = {}
         self.themes_seen: dict[str, SourceLine] = {}
         self.footnotes: dict[int, Block] = {}
@@ -328,8 +329,15 @@ class _Reader:
             else:
                 notable["text"] = f"{notable['text']} {finding_text(block)}"
             return state, notable
+        findings = self.document["findings"]
+        if state == "quotes" and self.open_quote is not None and self.open_quote is findings[-1]:
+            # A quotation not closed before a page break or blank line goes on in the next paragraph.
+            self.open_quote["text"] = unquote(f"{self.open_quote['text']} {block.text}")
+            self.open_quote = None if block.text.endswith('"') else self.open_quote
+            return state, notable
         if state == "quotes" and block.text.startswith('"'):
-            add_finding(self.result, "quote", theme, unquote(block.text), block.first, attribution=attribution)
+            quote = add_finding(self.result, "quote", theme, unquote(block.text), block.first, attribution=attribution)
+            self.open_quote = None if block.text.endswith('"') and len(block.text) > 1 else quote
             return state, notable
         add_finding(self.result, "explanation", theme, finding_text(block), block.first)
         self.fact_paragraphs.append(block)
@@ -420,6 +428,11 @@ class _Reader:
         document["notes"].append("Cases: the report does not split the cases inspected into court and out-of-court.")
 
         self._judgements()
+        for code, name in THEMES.items():
+            if code not in self.themes_seen:
+                result.missing(
+                    f"findings/theme/{code}", f"no 'Theme {code}: {name}' section: its findings are not imported", near
+                )
         if self.recommendations_line is None:
             result.missing("recommendations", "no Recommendations section", near)
         elif not document["recommendations"]:

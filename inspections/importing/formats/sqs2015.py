@@ -29,6 +29,7 @@ from inspections.importing.formats.common2015 import (
     finding_text,
     key_facts,
     month_date,
+    runs_on,
     service_identity,
 )
 from inspections.importing.result import ImportResult, SourceLine
@@ -140,6 +141,9 @@ def parse(text: ReportText) -> ImportResult:
         if state in {"context", "summary"} and block.ends_sentence:
             add_finding(result, "summary", None, finding_text(block), block.first)
             fact_paragraphs.append(block)
+        elif state == "theme" and block.after_page_break and runs_on(block, document["findings"], theme):
+            # The commentary's paragraphs are numbered: an unnumbered one after a page break ends the one before.
+            document["findings"][-1]["text"] += f" {finding_text(block)}"
         elif state in {"theme", "operational"} and theme is not None and block.ends_sentence:
             add_finding(result, "explanation", theme, finding_text(block), block.first)
             fact_paragraphs.append(block)
@@ -160,7 +164,7 @@ def parse(text: ReportText) -> ImportResult:
         result.missing(f"cases/{kind}", "the SQS report does not split the cases into court and out-of-court")
     for code, name in THEMES.items():
         if f"theme/{code}" not in sections_seen:
-            result.missing(f"findings/theme {code}", f"no '{name}' commentary: its paragraphs are not imported", near)
+            result.missing(f"findings/theme/{code}", f"no '{name}' commentary: its paragraphs are not imported", near)
     for section, name in (("strength", "Key strengths"), ("area_for_improvement", "Areas requiring improvement")):
         if section not in sections_seen:
             result.missing(f"findings/{section}", f"no '{name}' section", near)

@@ -369,7 +369,10 @@ def test_fji_lost_theme_section_loses_its_score_and_findings_only():
     base, result = parse(raw), parse(changed)
     judgement = result.document["judgements"][5]
     assert (judgement["rating"], judgement["score_percent"]) == ("Poor", None)
-    assert {p.field for p in result.problems} - {p.field for p in base.problems} == {"judgements/6/score_percent"}
+    assert {p.field for p in result.problems} - {p.field for p in base.problems} == {
+        "judgements/6/score_percent",
+        "findings/theme/6",
+    }
     assert result.document["findings"] == [
         f for f in base.document["findings"] if f["standard"] != "6" or f["kind"] == "summary"
     ]
@@ -491,4 +494,14 @@ def test_fji_page_break_mid_paragraph_of_a_narrow_wrapped_text_reads_the_same(se
     furniture = f"\n\n{parse(raw).document['title']} 11\n\nPage 12\n\n"
     changed = rewrapped("\n".join(lines), 45).replace("\n@@page@@\n", furniture)
     assert "Page 12" in changed
+    assert parse(changed).document == parse(raw).document
+
+
+def test_fji_quotation_broken_by_a_page_break_stays_one_quote():
+    raw = seed_raw("bromley-2015-05")
+    lines = lines_of(raw)
+    [index] = [i for i, line in enumerate(lines) if line.startswith("\"They've given me loads of support.")]
+    cut = lines[index].index(" So I started.")
+    lines[index : index + 1] = [lines[index][:cut], "", "Page 9", "", lines[index][cut + 1 :]]
+    changed = "\n".join(lines)
     assert parse(changed).document == parse(raw).document

@@ -157,9 +157,12 @@ def test_sqs_page_footer_and_header_inside_a_theme_are_dropped():
     title = "Report of Short Quality Screening (SQS) of youth offending work in Northamptonshire"
     # The seed's own page break inside 2.3 (lines 46-48), given the footer and header a PDF page would print.
     lines[46:47] = ["", "Page 2 of 4", "", title, ""]
-    # And one at a sentence's end inside 1.2.
+    # And one at a sentence's end inside 1.2, and one inside 4.1 with the header and footer between blank lines.
     sentence_end = lines[33].index(" One inspector noted")
     lines[33:34] = [lines[33][:sentence_end], "3", title, lines[33][sentence_end + 1 :]]
+    [index] = [i for i, line in enumerate(lines) if line.startswith("- 4.1. We found a high level")]
+    sentence_end = lines[index].index(" Case managers knew")
+    lines[index : index + 1] = [lines[index][:sentence_end], "", "4", "", title, "", lines[index][sentence_end + 1 :]]
     assert parse("\n".join(lines)).document == parse(raw).document
 
 
@@ -189,7 +192,7 @@ def test_sqs_lost_theme_commentary_loses_its_paragraphs_only():
     changed = without(raw, "### **3. Protecting the child or young person**", "- 3.3. The effectiveness")
     base, result = parse(raw), parse(changed)
     assert result.document["findings"] == [f for f in base.document["findings"] if f["standard"] != "3"]
-    assert {p.field for p in result.problems} - {p.field for p in base.problems} == {"findings/theme 3"}
+    assert {p.field for p in result.problems} - {p.field for p in base.problems} == {"findings/theme/3"}
     assert differences(base.document, result.document) == ["/findings"]
 
 
