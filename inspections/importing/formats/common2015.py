@@ -18,26 +18,8 @@ from django.utils.text import slugify
 
 from inspections.importing.result import ImportResult, SourceLine
 
-MONTHS = {
-    name: number
-    for number, name in enumerate(
-        [
-            "january",
-            "february",
-            "march",
-            "april",
-            "may",
-            "june",
-            "july",
-            "august",
-            "september",
-            "october",
-            "november",
-            "december",
-        ],
-        1,
-    )
-}
+_MONTH_NAMES = "january february march april may june july august september october november december".split()
+MONTHS = {name: number for number, name in enumerate(_MONTH_NAMES, 1)}
 MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
 DAY_MONTH_YEAR = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)? ({MONTH}),? (\d{{4}})\b", re.IGNORECASE)
 MONTH_YEAR = re.compile(rf"\b({MONTH}) (\d{{4}})\b", re.IGNORECASE)

@@ -185,7 +185,7 @@ class _Reader:
                 continue
             if heading == "quotes/continued" and state == "quotes":
                 continue
-            if heading is not None and not (heading == "summary" and state == "theme"):
+            if heading is not None:
                 state = heading.split("/")[0]
                 if state == "quotes":
                     attribution = heading.split("/", 1)[1]
