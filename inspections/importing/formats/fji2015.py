@@ -101,6 +101,13 @@ HEADINGS = {
     "appendix1": re.compile(r"Appendices|Appendix 1\b.*", re.IGNORECASE),
     "appendix2": re.compile(r"Appendix 2\b.*|Acknowledgements", re.IGNORECASE),
 }
+# How the Key judgements table, the Summary and the divider pages name the themes.
+THEME_NAME = re.compile(
+    r"Reducing reoffending|Protecting the public|Protecting (?:the )?child(?:ren)? (?:and|or) young (?:person|people)"
+    r"|Ensuring (?:that )?the sentence is served|Governance and (?:and )?partnerships|Interventions"
+    r"|Interventions to reduce reoffending",
+    re.IGNORECASE,
+)
 # Theme 5's explanation is grouped under "1. Leadership and governance - offending is reduced and ...".
 SUBHEADING = re.compile(r"^\d\. [A-Z][^.]* - [^.]*$")
 
@@ -113,7 +120,9 @@ def heading_of(text: str) -> str | None:
 
 
 def is_heading(text: str) -> bool:
-    return heading_of(text) is not None or bool(TITLE.fullmatch(text)) or bool(SUBHEADING.match(text))
+    return heading_of(text) is not None or bool(
+        TITLE.fullmatch(text) or SUBHEADING.match(text) or THEME_NAME.fullmatch(text)
+    )
 
 
 def theme_for(text: str) -> str | None:
