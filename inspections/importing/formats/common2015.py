@@ -182,10 +182,17 @@ def blocks(
     for run in runs:
         if not run:
             continue
-        text, members, plain_bullet = "", [], False
+        text, members, plain_bullet, in_heading, previous_line = "", [], False, False, ""
         for line in run:
             current = line_text(line)
-            if members and _starts_item(current, text, plain_bullet):
+            # A PDF's text layer may set a heading and its section without a blank line between them: a heading
+            # line after a finished sentence or a short line starts a piece, and the line after a heading (unless
+            # it is the rest of the heading, in lower case) starts another.
+            heading = bool(
+                TERMINAL.search(text) or in_heading or _heading_like(clean_inline(previous_line), is_heading)
+            ) and is_heading(clean_inline(current))
+            after_heading = in_heading and not current[:1].islower()
+            if members and (heading or after_heading or _starts_item(current, text, plain_bullet)):
                 pieces.append((text, members))
                 text, members = "", []
             if not members:
@@ -193,6 +200,7 @@ def blocks(
                 plain_bullet = bool(BULLET.match(current)) and not NUMBERED.match(current)
             else:
                 text, members = _join(text, current), [*members, line]
+            in_heading, previous_line = is_heading(clean_inline(text)), current
         pieces.append((text, members))
 
     result: list[Block] = []

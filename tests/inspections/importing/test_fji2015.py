@@ -505,3 +505,26 @@ def test_fji_quotation_broken_by_a_page_break_stays_one_quote():
     lines[index : index + 1] = [lines[index][:cut], "", "Page 9", "", lines[index][cut + 1 :]]
     changed = "\n".join(lines)
     assert parse(changed).document == parse(raw).document
+
+
+def headings_set_tight(raw: str, is_heading) -> str:
+    """The text with the blank lines around each heading removed, as a PDF's text layer may set them."""
+    lines = lines_of(raw)
+    tight = [is_heading(normalise_line(line).replace("**", "").lstrip("# ")) for line in lines]
+    kept = []
+    for index, line in enumerate(lines):
+        if not line.strip():
+            before = next((tight[i] for i in range(index - 1, -1, -1) if lines[i].strip()), False)
+            after = next((tight[i] for i in range(index + 1, len(lines)) if lines[i].strip()), False)
+            if before or after:
+                continue
+        kept.append(line)
+    return "\n".join(kept)
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_fji_headings_set_without_blank_lines_around_them_read_the_same(seed):
+    raw = seed_raw(seed)
+    changed = headings_set_tight(raw, fji2015.is_heading)
+    assert "\nKey Findings\n1. " in changed or "\nKey Findings\n- 1. " in changed
+    assert parse(changed).document == parse(raw).document

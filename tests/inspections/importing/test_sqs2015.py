@@ -18,6 +18,7 @@ from tests.conftest import FIXTURES
 from tests.inspections.importing.test_fji2015 import (
     curly_quoted,
     differences,
+    headings_set_tight,
     lines_of,
     null_paths,
     per_cent_spelled,
@@ -215,3 +216,11 @@ def test_sqs_month_only_publication_date_and_fieldwork_across_two_months():
         "2015-03-30",
         "2015-04-01",
     )
+
+
+@pytest.mark.unit
+def test_sqs_headings_set_without_blank_lines_around_them_read_the_same():
+    raw = seed_raw()
+    changed = headings_set_tight(raw, sqs2015.is_heading)
+    assert "### **Key strengths**\n- PSRs" in changed
+    assert parse(changed).document == parse(raw).document
