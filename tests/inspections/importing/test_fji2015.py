@@ -12,12 +12,12 @@ import textwrap
 
 import pytest
 
+from inspections.documents import document_check
 from inspections.importing.agreement import agreement
 from inspections.importing.formats import fji2015
 from inspections.importing.text import ReportText, normalise_line
+from ratings.selectors import framework_catalogues
 from tests.conftest import FIXTURES
-
-pytestmark = pytest.mark.unit
 
 SEEDS = ["swindon-2015-06", "bromley-2015-05"]
 
@@ -89,6 +89,7 @@ def null_paths(document: dict) -> set[str]:
 # --- agreement with the curated fixtures ----------------------------------------------------------------------
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize("seed", SEEDS)
 def test_fji_acceptance_fields_agree_exactly_with_the_fixture(seed):
     document = parse(seed_raw(seed)).document
@@ -112,6 +113,7 @@ def test_fji_acceptance_fields_agree_exactly_with_the_fixture(seed):
     assert result.figure == {"swindon-2015-06": "31/31", "bromley-2015-05": "58/58"}[seed]
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize("seed", SEEDS)
 def test_fji_dates_people_cases_and_service_agree_with_the_fixture(seed):
     document = parse(seed_raw(seed)).document
@@ -121,6 +123,7 @@ def test_fji_dates_people_cases_and_service_agree_with_the_fixture(seed):
     assert document["service"] == {**expected["service"], "nation": None}
 
 
+@pytest.mark.unit
 def test_fji_swindon_values_are_the_reports_own():
     document = parse(seed_raw("swindon-2015-06")).document
     assert (document["published"], document["fieldwork_start"], document["fieldwork_end"]) == (
@@ -149,6 +152,7 @@ def test_fji_swindon_values_are_the_reports_own():
     }
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize("seed", SEEDS)
 def test_fji_findings_agree_with_the_fixture_kind_standard_text_and_attribution(seed):
     document = parse(seed_raw(seed)).document
@@ -158,11 +162,13 @@ def test_fji_findings_agree_with_the_fixture_kind_standard_text_and_attribution(
         assert got == want, index
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize("seed", SEEDS)
 def test_fji_key_facts_agree_with_the_fixture(seed):
     assert parse(seed_raw(seed)).document["key_facts"] == typographic(fixture(seed)["key_facts"])
 
 
+@pytest.mark.unit
 def test_fji_bromley_key_facts_keep_their_comparators_and_leave_unstated_periods_null():
     facts = {f["measure"]: f for f in parse(seed_raw("bromley-2015-05")).document["key_facts"]}
     assert facts["custody_rate"] == {
@@ -184,6 +190,7 @@ def test_fji_bromley_key_facts_keep_their_comparators_and_leave_unstated_periods
 # --- sources ------------------------------------------------------------------------------------------------------
 
 
+@pytest.mark.unit
 def test_fji_swindon_sources_name_the_line_each_value_was_read_from():
     result = parse(seed_raw("swindon-2015-06"))
     expected = {
@@ -212,6 +219,7 @@ def test_fji_swindon_sources_name_the_line_each_value_was_read_from():
     assert "(YOT manager)" in result.sources["recommendations/4/addressee"].text
 
 
+@pytest.mark.unit
 def test_fji_bromley_sources_of_unnumbered_recommendations_and_their_shared_addressee():
     result = parse(seed_raw("bromley-2015-05"))
     assert result.sources["recommendations/9/text"].number == 96
@@ -225,6 +233,7 @@ def test_fji_bromley_sources_of_unnumbered_recommendations_and_their_shared_addr
 # --- nothing invented -------------------------------------------------------------------------------------------
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize("seed", SEEDS)
 def test_fji_every_null_the_text_should_give_is_a_problem_and_nothing_else_is(seed):
     result = parse(seed_raw(seed))
@@ -265,6 +274,7 @@ def per_cent_spelled(raw: str) -> str:
     return re.sub(r"(\d)%", r"\1 per cent", raw)
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize("seed", SEEDS)
 @pytest.mark.parametrize("width", [70, 45])
 def test_fji_lines_wrapped_at_another_width_read_the_same(seed, width):
@@ -274,6 +284,7 @@ def test_fji_lines_wrapped_at_another_width_read_the_same(seed, width):
     assert parse(changed).document == parse(raw).document
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize("seed", SEEDS)
 def test_fji_per_cent_in_words_reads_as_the_percent_sign(seed):
     raw = seed_raw(seed)
@@ -284,6 +295,7 @@ def test_fji_per_cent_in_words_reads_as_the_percent_sign(seed):
     assert document["key_facts"][0]["value"] == {"swindon-2015-06": 38.6, "bromley-2015-05": 43.6}[seed]
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize("seed", SEEDS)
 def test_fji_curly_quotes_read_as_straight_ones(seed):
     raw = seed_raw(seed)
@@ -292,6 +304,7 @@ def test_fji_curly_quotes_read_as_straight_ones(seed):
     assert parse(changed).document == parse(raw).document
 
 
+@pytest.mark.unit
 def test_fji_page_header_footer_and_number_inside_a_section_are_dropped():
     raw = seed_raw("swindon-2015-06")
     lines = lines_of(raw)
@@ -316,6 +329,7 @@ def without(raw: str, first: str, last: str, *, after: str = "") -> str:
     return "\n".join(lines[:start] + lines[end + 1 :])
 
 
+@pytest.mark.unit
 def test_fji_lost_case_assessment_score_is_null_with_a_problem_and_nothing_else_is_lost():
     raw = seed_raw("swindon-2015-06")
     changed = without(raw, "Within the case assessment, overall 64%", "Within the case assessment, overall 64%")
@@ -327,6 +341,7 @@ def test_fji_lost_case_assessment_score_is_null_with_a_problem_and_nothing_else_
     assert {p.field for p in result.problems} - {p.field for p in base.problems} == {"judgements/3/score_percent"}
 
 
+@pytest.mark.unit
 def test_fji_lost_summary_paragraph_leaves_that_rating_null_and_keeps_every_other_value():
     raw = seed_raw("swindon-2015-06")
     changed = without(raw, "Protecting the public", "Overall work to protect the public", after="Summary")
@@ -339,6 +354,7 @@ def test_fji_lost_summary_paragraph_leaves_that_rating_null_and_keeps_every_othe
     assert result.document == expected
 
 
+@pytest.mark.unit
 def test_fji_lost_recommendations_are_a_problem_and_the_rest_still_reads():
     raw = seed_raw("bromley-2015-05")
     changed = without(raw, "The Chair of the YOS Management Board should", "- management oversight is effective.")
@@ -349,6 +365,7 @@ def test_fji_lost_recommendations_are_a_problem_and_the_rest_still_reads():
     assert differences(base.document, result.document) == ["/recommendations"]
 
 
+@pytest.mark.unit
 def test_fji_lost_acknowledgements_leave_the_lead_inspector_null_with_a_problem():
     raw = seed_raw("swindon-2015-06")
     changed = without(raw, "Appendix 2 - Acknowledgements", "Assistant Chief Inspector", after="Methodology")
@@ -358,6 +375,7 @@ def test_fji_lost_acknowledgements_leave_the_lead_inspector_null_with_a_problem(
     assert differences(base.document, result.document) == ["/lead_inspector"]
 
 
+@pytest.mark.unit
 def test_fji_lost_theme_section_loses_its_score_and_findings_only():
     raw = seed_raw("bromley-2015-05")
     changed = without(
@@ -397,6 +415,7 @@ def with_key_judgements_table(raw: str, ratings: list[str]) -> str:
     return "\n".join(lines)
 
 
+@pytest.mark.unit
 def test_fji_key_judgements_table_ratings_agree_with_the_summary_and_stand_in_for_a_lost_paragraph():
     raw = with_key_judgements_table(seed_raw("bromley-2015-05"), BROMLEY_TABLE_RATINGS)
     assert parse(raw).document == parse(seed_raw("bromley-2015-05")).document
@@ -407,6 +426,7 @@ def test_fji_key_judgements_table_ratings_agree_with_the_summary_and_stand_in_fo
     assert "judgements/2/rating" not in {p.field for p in result.problems}
 
 
+@pytest.mark.unit
 def test_fji_key_judgements_table_that_contradicts_the_summary_leaves_the_rating_null():
     ratings = ["Good", *BROMLEY_TABLE_RATINGS[1:]]
     result = parse(with_key_judgements_table(seed_raw("bromley-2015-05"), ratings))
@@ -417,6 +437,7 @@ def test_fji_key_judgements_table_that_contradicts_the_summary_leaves_the_rating
     assert [j["rating"] for j in result.document["judgements"][1:]] == BROMLEY_TABLE_RATINGS[1:]
 
 
+@pytest.mark.unit
 def test_fji_judgement_stated_inside_the_summary_sentence_is_read():
     raw = replaced(
         seed_raw("swindon-2015-06"),
@@ -426,6 +447,7 @@ def test_fji_judgement_stated_inside_the_summary_sentence_is_read():
     assert parse(raw).document["judgements"][3]["rating"] == "Good"
 
 
+@pytest.mark.unit
 def test_fji_numbered_recommendation_opening_with_its_addressee_is_read_and_one_without_is_a_problem():
     raw = replaced(
         seed_raw("swindon-2015-06"),
@@ -453,6 +475,7 @@ def test_fji_numbered_recommendation_opening_with_its_addressee_is_read_and_one_
     assert problem.source.number == 81
 
 
+@pytest.mark.unit
 def test_fji_last_fieldwork_week_running_into_the_next_month_leaves_fieldwork_end_null():
     raw = replaced(
         seed_raw("swindon-2015-06"), "02 March 2015 and 16 March 2015.", "16 March 2015 and 30th March 2015."
@@ -463,12 +486,14 @@ def test_fji_last_fieldwork_week_running_into_the_next_month_leaves_fieldwork_en
     assert problem.source.number == 512
 
 
+@pytest.mark.unit
 def test_fji_service_acronym_read_through_ocr_and_expanded_as_the_report_defines_it():
     raw = seed_raw("swindon-2015-06").replace("Swindon YOT", "Swindon Y]S")
     raw = replaced(raw, "a Youth Offending Team's (YOT's)", "a Youth Justice Service's (YJS's)")
     assert parse(raw).document["service"]["name"] == "Swindon Youth Justice Service"
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize(
     ("seed", "paragraph_start", "break_before"),
     [
@@ -497,6 +522,7 @@ def test_fji_page_break_mid_paragraph_of_a_narrow_wrapped_text_reads_the_same(se
     assert parse(changed).document == parse(raw).document
 
 
+@pytest.mark.unit
 def test_fji_quotation_broken_by_a_page_break_stays_one_quote():
     raw = seed_raw("bromley-2015-05")
     lines = lines_of(raw)
@@ -522,9 +548,21 @@ def headings_set_tight(raw: str, is_heading) -> str:
     return "\n".join(kept)
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize("seed", SEEDS)
 def test_fji_headings_set_without_blank_lines_around_them_read_the_same(seed):
     raw = seed_raw(seed)
     changed = headings_set_tight(raw, fji2015.is_heading)
     assert "\nKey Findings\n1. " in changed or "\nKey Findings\n- 1. " in changed
     assert parse(changed).document == parse(raw).document
+
+
+@pytest.mark.integration
+@pytest.mark.parametrize("seed", SEEDS)
+def test_fji_draft_passes_the_loaders_document_check_once_the_nation_is_entered(frameworks, seed):
+    document = parse(seed_raw(seed)).document
+    document["service"]["nation"] = "England"
+    canonical = document_check(document, source=f"{seed}.txt", catalogues=framework_catalogues())
+    assert canonical["status"] == "draft"
+    assert [j["rating"] for j in canonical["judgements"]] == [j["rating"] for j in fixture(seed)["judgements"]]
+    assert len(canonical["findings"]) == len(fixture(seed)["findings"])
