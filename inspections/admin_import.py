@@ -79,8 +79,8 @@ def import_urls(admin_site: admin.AdminSite) -> list:
 
 def report_import_upload(request: HttpRequest, admin_site: admin.AdminSite) -> HttpResponse:
     _importers_only(request)
-    form = ReportUploadForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
+    form = ReportUploadForm(request.POST, request.FILES) if request.method == "POST" else ReportUploadForm()
+    if form.is_bound and form.is_valid():
         upload = form.cleaned_data["file"]
         data = upload.read()
         try:

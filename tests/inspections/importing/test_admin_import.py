@@ -303,3 +303,11 @@ def first_rating(document) -> str:
 
 def addressee(document, number: int) -> str:
     return next(item["addressee"] for item in document["recommendations"] if item["number"] == number)
+
+
+def test_an_upload_without_a_file_asks_for_one(client, frameworks, inspector):
+    client.force_login(inspector)
+    response = client.post(upload_url(), {"nation": "England"})
+    assert response.status_code == 200
+    assert response.context["form"].errors == {"file": ["This field is required."]}
+    assert ReportImport.objects.count() == 0
