@@ -172,6 +172,8 @@ def _place_block(standard: dict, block: AnnexStandard) -> list[Placed]:
                 )
             )
             continue
+        if text is not None and question_key(text) != question_key(framework_text):
+            text = None  # recognisably the question but misprinted by OCR: the framework's wording is used
         if inline:
             percent = question.percents[0]
             results.append(Placed(code, text, percent.value, percent.line))
