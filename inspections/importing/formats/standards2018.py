@@ -43,7 +43,9 @@ from inspections.importing.text import ReportText
 _ANNEX = {number: re.compile(rf"^Annex\s+{number}\b(?!.*\d$)", re.IGNORECASE) for number in (1, 2, 3)}
 _OVERALL_RATING_LINE = re.compile(r"^Overall rating\b\s*(?P<rest>.*)$", re.IGNORECASE)
 _RATED_AS = re.compile(r"\bis rated as:?\s*(Outstanding|Good|Requires improvement|Inadequate)\b", re.IGNORECASE)
-_LED_BY = re.compile(r"\bled by (?:HM Inspector |HMI |Her Majesty's Inspector )?([A-Z][\w'-]+(?: [A-Z][\w'-]+)+)")
+_LED_BY = re.compile(
+    r"\binspection was led by (?:HM Inspector |HMI |Her Majesty's Inspector )?([A-Z][\w'-]+(?: [A-Z][\w'-]+)+)"
+)
 _INSPECTED_AND_RATED = re.compile(r"\binspected and rated (.+?) (?:\([A-Z]+\) )?across\b")
 _TITLE = re.compile(r"^((?:An )?inspection of youth offending services in):?\s*(.*?)(?:\s+\d{1,3})?$", re.IGNORECASE)
 _FIELDWORK = re.compile(r"^Fieldwork started:?\s*(?P<rest>.*)$", re.IGNORECASE)
