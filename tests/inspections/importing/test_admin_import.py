@@ -176,7 +176,11 @@ def test_save_creates_a_draft_audited_as_this_import_and_opens_its_page(client, 
         f"Saved {inspection} as a draft from swindon.txt. Correct it here, then publish it from the list with the "
         "action &#x27;Publish the selected inspections&#x27;."
     ) in page.content.decode()
-    # Posting again does not load twice.
+    # The import's page now says what it became, and offers no second save; posting again does not load twice.
+    saved_page = client.get(review_url(report_import)).content.decode()
+    change_url = reverse("admin:inspections_inspection_change", args=[inspection.pk])
+    assert f'<p id="import-saved">Saved as <a href="{change_url}">{inspection}</a>.</p>' in saved_page
+    assert 'id="import-save"' not in saved_page
     again = client.post(review_url(report_import))
     assert again["Location"] == response["Location"]
     assert inspection.history.count() == 1
