@@ -102,11 +102,11 @@ def document_version(document: dict[str, Any]) -> str:
 
 
 def shown(value: Any) -> str:
-    """A value as the review page prints it: null as a dash, booleans as words, lists joined."""
+    """A value as the review page prints it: null as a dash, booleans as words, a list one item a line."""
     if value is None:
         return "—"
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, list):
-        return "; ".join(shown(item) for item in value) or "(none)"
+        return "\n".join(shown(item) for item in value) or "(none)"
     return str(value)

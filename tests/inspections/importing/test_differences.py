@@ -82,7 +82,7 @@ def test_shown_prints_null_booleans_and_lists_for_people():
         "—",
         "yes",
         "no",
-        "Swansea; Bridgend",
+        "Swansea\nBridgend",
         "(none)",
         "37",
     ]
