@@ -25,7 +25,7 @@ _CHARACTER_FIXES = str.maketrans(
         "\ufeff": None,  # byte-order mark
     }
 )
-_PER_CENT = re.compile(r"(\d)\s*per\s*cent\b", re.IGNORECASE)
+_PER_CENT = re.compile(r"(\d)\s*per\s*cent(?![A-Za-z])", re.IGNORECASE)
 _SPACES = re.compile(r"[ \t]+")
 
 

@@ -49,15 +49,6 @@ _PAGE_NUMBER = re.compile(r"^(?:page\s+)?\d{1,3}(?:\s+of\s+\d{1,3})?$", re.IGNOR
 # "AYOT worker"); only these words, which cannot start an English sentence glued so.
 _GLUED_ARTICLE = re.compile(r"^A(?=(?:case|YOT|YOS|YJS)\b)")
 
-# `ReportText` turns "38.6 per cent" into "38.6%", but not "38.6 per cent¹": a superscript digit counts as a word
-# character, so its word boundary never matches before a footnote marker.
-_PER_CENT_BEFORE_MARK = re.compile(rf"(\d)\s*per\s*cent(?=[{SUPERSCRIPT_DIGITS}]|<sup>)", re.IGNORECASE)
-
-
-def line_text(line: SourceLine) -> str:
-    """A line's normalised text, with the one `per cent` normalisation misses made good."""
-    return _PER_CENT_BEFORE_MARK.sub(r"\1%", line.text)
-
 
 def clean_inline(text: str) -> str:
     """A line's text without the conversion's markup and footnote markers; the report's words untouched."""
@@ -92,7 +83,7 @@ class Block:
         """The first of the block's lines that holds `fragment` (the whole fragment, else its first word)."""
         for candidate in (fragment, fragment.split(" ")[0]):
             for line in self.lines:
-                if candidate and candidate in clean_inline(line_text(line)):
+                if candidate and candidate in clean_inline(line.text):
                     return line
         return self.first
 
@@ -184,7 +175,7 @@ def blocks(
             continue
         text, members, plain_bullet, in_heading, previous_line = "", [], False, False, ""
         for line in run:
-            current = line_text(line)
+            current = line.text
             # A PDF's text layer may set a heading and its section without a blank line between them: a heading
             # line after a finished sentence or a short line starts a piece, and the line after a heading (unless
             # it is the rest of the heading, in lower case) starts another.
