@@ -6,7 +6,7 @@ INSTALLED := $(VENV)/.installed
 NODE_INSTALLED := node_modules/.installed
 REPORTS := $(sort $(wildcard fixtures/reports/*.json))
 
-.PHONY: install run test lint setup-data clean
+.PHONY: install run test lint setup-data clean bench
 
 CHROMIUM := /usr/bin/chromium
 
@@ -39,6 +39,11 @@ run: setup-data
 test: install lint
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/python -m pytest
+
+# Page times, query counts and SQL floors on PostgreSQL (127.0.0.1:5432): BENCH_SCALE=small (default) or full.
+# Writes .bench/results.json; docs/performance.md explains the method and gives the figures.
+bench: install
+	$(BIN)/python bench/run.py
 
 lint: install
 	$(BIN)/ruff check .
