@@ -1,14 +1,14 @@
 """List pages over every inspection's findings and recommendations, to find and correct text across reports."""
 
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
 from findings.models import Finding, Recommendation
 from inspections.admin import PublishedUnlessInspector
+from inspections.audit import ReadOnlyHistoryAdmin
 
 
 @admin.register(Finding)
-class FindingAdmin(PublishedUnlessInspector, SimpleHistoryAdmin):
+class FindingAdmin(PublishedUnlessInspector, ReadOnlyHistoryAdmin):
     list_display = ["short_text", "kind", "standard", "domain", "inspection"]
     list_filter = ["kind", "inspection__framework", "standard__code", "inspection__service"]
     list_select_related = ["standard", "domain", "inspection__service"]
@@ -21,7 +21,7 @@ class FindingAdmin(PublishedUnlessInspector, SimpleHistoryAdmin):
 
 
 @admin.register(Recommendation)
-class RecommendationAdmin(PublishedUnlessInspector, SimpleHistoryAdmin):
+class RecommendationAdmin(PublishedUnlessInspector, ReadOnlyHistoryAdmin):
     list_display = ["number", "addressee", "text", "inspection"]
     list_filter = ["inspection__framework", "inspection__service"]
     list_select_related = ["inspection__service"]

@@ -16,10 +16,11 @@ from django.forms.utils import flatatt
 from django.http import HttpRequest
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
-from simple_history.admin import SimpleHistoryAdmin
 
 from findings.models import Finding, Recommendation
+from inspections import admin_users  # noqa: F401  (registers the user admin)
 from inspections.admin_import import import_urls
+from inspections.audit import ReadOnlyHistoryAdmin
 from inspections.models import (
     Inspection,
     InspectionArea,
@@ -54,13 +55,13 @@ class PublishedUnlessInspector:
 
 
 @admin.register(LocalAuthority)
-class LocalAuthorityAdmin(SimpleHistoryAdmin):
+class LocalAuthorityAdmin(ReadOnlyHistoryAdmin):
     search_fields = ["name"]
     list_display = ["name"]
 
 
 @admin.register(Service)
-class ServiceAdmin(SimpleHistoryAdmin):
+class ServiceAdmin(ReadOnlyHistoryAdmin):
     list_display = ["name", "slug", "nation", "authorities"]
     list_filter = ["nation"]
     search_fields = ["name", "slug", "local_authorities__name"]
@@ -306,7 +307,7 @@ class OverallRatingFilter(admin.SimpleListFilter):
 
 
 @admin.register(Inspection)
-class InspectionAdmin(SimpleHistoryAdmin):
+class InspectionAdmin(ReadOnlyHistoryAdmin):
     list_display = ["service_name", "when", "framework", "status", "overall", "lead_inspector"]
     list_filter = ["status", "framework", OverallRatingFilter, "service__nation"]
     list_select_related = ["service", "framework", "overall_rating"]
@@ -421,7 +422,7 @@ class InspectionAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(KeyFact)
-class KeyFactAdmin(PublishedUnlessInspector, SimpleHistoryAdmin):
+class KeyFactAdmin(PublishedUnlessInspector, ReadOnlyHistoryAdmin):
     list_display = ["inspection", "measure", "value", "unit", "comparator", "comparator_value", "period"]
     list_filter = ["measure", "unit"]
     list_select_related = ["inspection__service"]

@@ -1,7 +1,10 @@
-"""The three roles, as groups that exist after every migrate.
+"""The four roles, as groups that exist after every migrate.
 
 - Inspector: enters and corrects everything, and sees drafts.
 - Analyst and Manager: read published data only.
+- Staff administrator: manages users (who may log in, with which role) and reads what an analyst reads; sees no
+  drafts and edits no inspection data. Groups are read-only to them: a role's permissions are defined here, in
+  code, and reset after every migrate.
 """
 
 from django.apps import apps as global_apps
@@ -11,6 +14,7 @@ from django.db.models import Q
 INSPECTOR = "Inspector"
 ANALYST = "Analyst"
 MANAGER = "Manager"
+STAFF_ADMINISTRATOR = "Staff administrator"
 DATA_APPS = ("inspections", "ratings", "findings")
 VIEW_DRAFTS = "view_draft_inspection"
 
@@ -28,6 +32,11 @@ def roles_ensure(*, apps=global_apps, verbosity: int = 0) -> None:
     Group.objects.get_or_create(name=INSPECTOR)[0].permissions.set(data_permissions.exclude(history_edits))
     for name in (ANALYST, MANAGER):
         Group.objects.get_or_create(name=name)[0].permissions.set(read_only)
+    create_permissions(global_apps.get_app_config("auth"), verbosity=verbosity, apps=apps)
+    user_management = Permission.objects.filter(content_type__app_label="auth").filter(
+        Q(content_type__model="user") | Q(codename="view_group")
+    )
+    Group.objects.get_or_create(name=STAFF_ADMINISTRATOR)[0].permissions.set(read_only | user_management)
 
 
 def roles_after_migrate(sender, app_config=None, verbosity=1, apps=global_apps, **kwargs) -> None:

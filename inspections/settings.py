@@ -118,6 +118,8 @@ STORAGES = {
 }
 
 LOGIN_URL = "admin:login"
+# History is written by the system only (inspections/audit.py refuses writes to history pages too).
+SIMPLE_HISTORY_REVERT_DISABLED = True
 # One inspection page edits a whole report: about two hundred findings with their fields come to ~2,000
 # form fields, over Django's default of 1,000.
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000

@@ -1,8 +1,8 @@
 """Frameworks are data: an inspector adds a framework version here, with no code change."""
 
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
+from inspections.audit import ReadOnlyHistoryAdmin
 from ratings.models import Domain, Framework, Grade, KeyQuestion, OverallBand, PercentBand, RatingScale, Standard
 
 
@@ -13,7 +13,7 @@ class GradeInline(admin.TabularInline):
 
 
 @admin.register(RatingScale)
-class RatingScaleAdmin(SimpleHistoryAdmin):
+class RatingScaleAdmin(ReadOnlyHistoryAdmin):
     list_display = ["name", "code"]
     search_fields = ["name", "code"]
     inlines = [GradeInline]
@@ -47,7 +47,7 @@ class OverallBandInline(admin.TabularInline):
 
 
 @admin.register(Framework)
-class FrameworkAdmin(SimpleHistoryAdmin):
+class FrameworkAdmin(ReadOnlyHistoryAdmin):
     list_display = ["name", "code", "in_force_from", "in_force_to", "rating_scale"]
     list_select_related = ["rating_scale"]
     search_fields = ["name", "code"]
@@ -61,7 +61,7 @@ class KeyQuestionInline(admin.TabularInline):
 
 
 @admin.register(Standard)
-class StandardAdmin(SimpleHistoryAdmin):
+class StandardAdmin(ReadOnlyHistoryAdmin):
     list_display = ["code", "name", "framework", "domain", "rated_by", "counts_towards_overall"]
     list_filter = ["framework", "rated_by", "counts_towards_overall"]
     list_select_related = ["framework", "domain"]

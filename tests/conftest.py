@@ -1,7 +1,7 @@
 """Shared fixtures: the real reference data and reports, and the fixed cast of users.
 
 Every permission test has someone to refuse: inspector (edits, sees drafts), analyst and manager (read only),
-and anonymous.
+staff administrator (manages users, reads published data), superuser, and anonymous.
 """
 
 import json
@@ -13,8 +13,8 @@ from django.db import transaction
 
 from findings.models import Finding, Recommendation
 from inspections.models import Inspection, InspectionArea, KeyFact, LocalAuthority, Service
-from inspections.roles import ANALYST, INSPECTOR, MANAGER
-from inspections.services import LoadResult, reports_load
+from inspections.roles import ANALYST, INSPECTOR, MANAGER, STAFF_ADMINISTRATOR
+from inspections.services import LoadResult, documents_load, reports_load
 from ratings.models import Judgement, KeyQuestionScore
 from ratings.services import frameworks_load
 
@@ -88,6 +88,46 @@ def analyst(db, django_user_model):
 @pytest.fixture
 def manager(db, django_user_model):
     return _user(django_user_model, "manager", MANAGER)
+
+
+@pytest.fixture
+def staff_administrator(db, django_user_model):
+    return _user(django_user_model, "administrator", STAFF_ADMINISTRATOR)
+
+
+@pytest.fixture
+def superuser(db, django_user_model):
+    return django_user_model.objects.create_superuser(username="superuser", password=PASSWORD)
+
+
+# Words that appear only in the draft below: a page, search or export showing them shows the draft.
+DRAFT_MARKER = "Unpublishedfinding"
+
+
+def draft_reinspection() -> Inspection:
+    """A draft re-inspection of Warwickshire (fieldwork November 2021, not yet published), after the reports.
+
+    It carries a finding, a recommendation and a key fact no published report has (``DRAFT_MARKER``).
+    """
+    document = report_document("warwickshire")
+    document.update(status="draft", published=None, fieldwork_start="2021-11")
+    document["findings"].append({"kind": "strength", "standard": "1.1", "text": f"{DRAFT_MARKER}: a new strength."})
+    document["recommendations"].append(
+        {"number": 5, "addressee": "The Chief Officers Board", "text": f"{DRAFT_MARKER}: a new recommendation"}
+    )
+    document["key_facts"].append(
+        {
+            "measure": "reoffending_rate",
+            "value": 12.5,
+            "unit": "%",
+            "comparator": None,
+            "comparator_value": None,
+            "period": f"{DRAFT_MARKER} period",
+            "source": None,
+        }
+    )
+    [result] = documents_load(documents=[("test draft re-inspection of warwickshire", document)])
+    return result.inspection
 
 
 @pytest.fixture(scope="module")

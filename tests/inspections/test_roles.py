@@ -5,7 +5,7 @@ from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from inspections.roles import ANALYST, INSPECTOR, MANAGER, can_see_drafts, roles_ensure
+from inspections.roles import ANALYST, INSPECTOR, MANAGER, STAFF_ADMINISTRATOR, can_see_drafts, roles_ensure
 
 pytestmark = pytest.mark.integration
 
@@ -36,10 +36,17 @@ def test_read_only_roles_only_view_published(db, role):
     assert "view_draft_inspection" not in permissions
 
 
+def test_staff_administrator_manages_users_and_reads_what_an_analyst_reads(db):
+    permissions = codenames(STAFF_ADMINISTRATOR)
+    assert {"add_user", "change_user", "delete_user", "view_user", "view_group"} <= permissions
+    assert permissions - {"add_user", "change_user", "delete_user", "view_user", "view_group"} == codenames(ANALYST)
+    assert not {"add_group", "change_group", "delete_group", "view_draft_inspection"} & permissions
+
+
 def test_roles_ensure_is_idempotent(db):
-    before = {name: codenames(name) for name in (INSPECTOR, ANALYST, MANAGER)}
+    before = {name: codenames(name) for name in (INSPECTOR, ANALYST, MANAGER, STAFF_ADMINISTRATOR)}
     roles_ensure()
-    assert {name: codenames(name) for name in (INSPECTOR, ANALYST, MANAGER)} == before
+    assert {name: codenames(name) for name in (INSPECTOR, ANALYST, MANAGER, STAFF_ADMINISTRATOR)} == before
     assert Group.objects.filter(name=INSPECTOR).count() == 1
 
 
@@ -62,7 +69,12 @@ def test_demo_users_get_their_roles_and_fresh_passwords(db, settings, django_use
     second = capsys.readouterr().out
 
     roles = {u.username: [g.name for g in u.groups.all()] for u in django_user_model.objects.all()}
-    assert roles == {"inspector": [INSPECTOR], "analyst": [ANALYST], "manager": [MANAGER]}
+    assert roles == {
+        "inspector": [INSPECTOR],
+        "analyst": [ANALYST],
+        "manager": [MANAGER],
+        "administrator": [STAFF_ADMINISTRATOR],
+    }
     password = first.split("inspector")[1].split()[0]
     assert django_user_model.objects.get(username="inspector").check_password(password) is False  # rotated
     assert second.split("inspector")[1].split()[0] != password

@@ -5,17 +5,18 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 
-from inspections.roles import ANALYST, INSPECTOR, MANAGER
+from inspections.roles import ANALYST, INSPECTOR, MANAGER, STAFF_ADMINISTRATOR
 
 DEMO_USERS = [
     ("inspector", INSPECTOR, "edits inspections and sees drafts"),
     ("analyst", ANALYST, "reads published inspections"),
     ("manager", MANAGER, "reads published inspections"),
+    ("administrator", STAFF_ADMINISTRATOR, "manages users, reads published inspections"),
 ]
 
 
 class Command(BaseCommand):
-    help = "Local development only: (re)create the users inspector, analyst and manager with fresh passwords."
+    help = "Local development only: (re)create the demo users, one per role, with fresh passwords."
 
     def handle(self, *args, **options):
         if not settings.DEBUG:
