@@ -10,6 +10,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import QuerySet
 from django.forms.models import BaseInlineFormSet
 from django.forms.utils import flatatt
@@ -31,6 +32,7 @@ from inspections.models import (
     inspection_date,
 )
 from inspections.roles import can_see_drafts
+from inspections.services import inspections_publish
 from ratings.models import Domain, Grade, Judgement, KeyQuestion, KeyQuestionScore, RatedBy, Standard
 from ratings.rules import judgement_problem
 from ratings.selectors import framework_catalogue, inspection_derived_overall
@@ -407,15 +409,20 @@ class InspectionAdmin(ReadOnlyHistoryAdmin):
                 inspection.save(update_fields=["overall_rating"])
                 messages.info(request, f"The overall rating was derived from the standards: {derived}.")
 
+    def save_model(self, request, obj, form, change) -> None:
+        if change and "status" in form.changed_data:
+            obj._change_reason = "published" if obj.status == InspectionStatus.PUBLISHED else "returned to draft"
+        super().save_model(request, obj, form, change)
+
     @admin.action(description="Publish the selected inspections", permissions=["change"])
     def publish(self, request: HttpRequest, queryset: QuerySet[Inspection]) -> None:
-        published = 0
-        for inspection in queryset.filter(status=InspectionStatus.DRAFT):
-            inspection.status = InspectionStatus.PUBLISHED
-            inspection._change_reason = "published"
-            inspection.save(update_fields=["status"])
-            published += 1
+        published = inspections_publish(inspections=queryset, user=request.user)
         self.message_user(request, f"Published {published} inspection(s).", messages.SUCCESS)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Inspection]) -> None:
+        # The bulk delete action: every selected inspection and everything under it, or none.
+        with transaction.atomic():
+            super().delete_queryset(request, queryset)
 
     class Media:
         css = {"all": ["admin/rating-tags.css"]}

@@ -1,4 +1,4 @@
-"""Writes that touch several models: loading inspection documents."""
+"""Writes that touch several models: loading inspection documents, publishing."""
 
 import json
 from dataclasses import dataclass
@@ -8,12 +8,21 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from simple_history.utils import bulk_create_with_history
 
 from findings.models import Finding, Recommendation
 from inspections.documents import document_check
 from inspections.jsonchecks import Checker, DocumentInvalid
-from inspections.models import Inspection, InspectionArea, KeyFact, LocalAuthority, Service, inspection_date
+from inspections.models import (
+    Inspection,
+    InspectionArea,
+    InspectionStatus,
+    KeyFact,
+    LocalAuthority,
+    Service,
+    inspection_date,
+)
 from inspections.selectors import inspection_document, inspection_identified, inspections_for_export
 from ratings.models import Judgement, KeyQuestionScore
 from ratings.selectors import FrameworkCatalogue, framework_catalogues
@@ -92,6 +101,23 @@ def document_identity(document: dict) -> tuple:
         return (document["service"]["slug"], check.partial_date(document["published"], "$")[0], None)
     start = check.partial_date(document["fieldwork_start"], "$", nullable=True)
     return (document["service"]["slug"], None, start[0] if start else None)
+
+
+def inspections_publish(*, inspections: QuerySet[Inspection], user) -> int:
+    """Publish the drafts among ``inspections``, all or none, each recorded in the history as "published" by user.
+
+    Returns how many were published.
+    """
+    with transaction.atomic():
+        # Locked, re-read rows: the admin's queryset joins nullable relations, which PostgreSQL cannot lock.
+        chosen = list(inspections.values_list("pk", flat=True))
+        drafts = list(Inspection.objects.filter(pk__in=chosen, status=InspectionStatus.DRAFT).select_for_update())
+        for inspection in drafts:
+            inspection.status = InspectionStatus.PUBLISHED
+            inspection._change_reason = "published"
+            inspection._history_user = user
+            inspection.save(update_fields=["status"])
+    return len(drafts)
 
 
 def change_reason(text: str) -> str:

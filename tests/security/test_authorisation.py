@@ -9,23 +9,17 @@ admin's answer for a record the user may not see), ``302`` (the admin's redirect
 The second half posts what each read-only role must not write and checks that nothing changed.
 """
 
-import json
-
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.contrib.contenttypes.models import ContentType
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from findings.models import Finding, Recommendation
-from inspections.models import Inspection, InspectionStatus, KeyFact, LocalAuthority, ReportImport, Service
+from inspections.models import Inspection, KeyFact, LocalAuthority, ReportImport, Service
 from inspections.roles import ANALYST
-from inspections.services import reports_load
 from ratings.models import Framework, RatingScale, Standard
-from ratings.services import frameworks_load
-from tests.conftest import DRAFT_MARKER, FIXTURES, REPORT_PATHS, draft_reinspection, report_document
+from tests.conftest import DRAFT_MARKER, report_document
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db, pytest.mark.usefixtures("reports_and_draft")]
 
@@ -210,48 +204,6 @@ def served_patterns() -> set[str]:
                     yield prefix + str(pattern.pattern)
 
     return set(walk(get_resolver().url_patterns, "", None))
-
-
-def latest_version(record) -> int:
-    return record.history.order_by("-history_date", "-history_id").first().history_id
-
-
-@pytest.fixture(scope="module")
-def reports_and_draft(django_db_setup, django_db_blocker) -> dict:
-    """The five reports and a draft re-inspection, loaded once for the module (see ``loaded_reports``)."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        frameworks_load(data=json.loads((FIXTURES / "frameworks.json").read_text()), source="frameworks.json")
-        reports_load(paths=REPORT_PATHS)
-        draft = draft_reinspection()
-        published = Inspection.objects.get(service__slug="warwickshire", status=InspectionStatus.PUBLISHED)
-        ids = {
-            "draft": draft.pk,
-            "published": published.pk,
-            "draft_version": latest_version(draft),
-            "published_version": latest_version(published),
-            "inspection_type": ContentType.objects.get_for_model(Inspection).pk,
-            "group": Group.objects.get(name=ANALYST).pk,
-        }
-        for label, related in (
-            ("finding", "findings"),
-            ("recommendation", "recommendations"),
-            ("key_fact", "key_facts"),
-        ):
-            for status, inspection in (("draft", draft), ("published", published)):
-                record = getattr(inspection, related).order_by("pk").last()
-                ids[f"{status}_{label}"] = record.pk
-                ids[f"{status}_{label}_version"] = latest_version(record)
-        for label, record in (
-            ("local_authority", LocalAuthority.objects.get(name="Warwickshire")),
-            ("service", published.service),
-            ("rating_scale", published.framework.rating_scale),
-            ("framework", published.framework),
-            ("standard", Standard.objects.filter(framework=published.framework).first()),
-        ):
-            ids[label] = record.pk
-            ids[f"{label}_version"] = latest_version(record)
-        yield ids
-        transaction.set_rollback(True)
 
 
 @pytest.fixture
