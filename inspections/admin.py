@@ -15,13 +15,14 @@ from django.db.models import QuerySet
 from django.forms.models import BaseInlineFormSet
 from django.forms.utils import flatatt
 from django.http import HttpRequest
+from django.urls import path
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from findings.models import Finding, Recommendation
 from inspections import admin_users  # noqa: F401  (registers the user admin)
 from inspections.admin_import import import_urls
-from inspections.audit import ReadOnlyHistoryAdmin
+from inspections.audit import ReadOnlyHistoryAdmin, inspection_audit_view
 from inspections.models import (
     Inspection,
     InspectionArea,
@@ -354,7 +355,12 @@ class InspectionAdmin(ReadOnlyHistoryAdmin):
     ]
 
     def get_urls(self):
-        return import_urls(self.admin_site) + super().get_urls()
+        audit = path(
+            "<path:object_id>/audit/",
+            self.admin_site.admin_view(lambda request, object_id: inspection_audit_view(request, object_id, self)),
+            name="inspections_inspection_audit",
+        )
+        return [*import_urls(self.admin_site), audit, *super().get_urls()]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Inspection]:
         inspections = super().get_queryset(request).select_related("service", "framework", "overall_rating")

@@ -1,13 +1,19 @@
 """The audit history in the admin: readable by whoever may read the record, written only by the system.
 
+Also the inspection history page (``inspection_audit``): every change to an inspection and everything under it.
+
 django-simple-history's admin offers a "revert" form on every historical version, and its views look records up
 without the admin's own queryset. Every history admin here goes through ``ReadOnlyHistoryAdmin`` instead: history
 pages answer GET only (anything else is 405), and only for records the user may see (a draft's history is as
 private as the draft: 404 otherwise).
 """
 
+import datetime
+from dataclasses import dataclass, field
+
 from django.contrib.admin.utils import unquote
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.template.response import TemplateResponse
 from simple_history.admin import SimpleHistoryAdmin
 
 READ_METHODS = ("GET", "HEAD")
@@ -31,3 +37,153 @@ class ReadOnlyHistoryAdmin(SimpleHistoryAdmin):
         if self.get_object(request, unquote(object_id)) is None:
             raise Http404("No such record, or not one you may see.")
         return None
+
+
+# The inspection history page ------------------------------------------------------------------------------------
+
+ACTIONS = {"+": "created", "~": "changed", "-": "deleted"}
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    field: str
+    before: str
+    after: str
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    """One change to an inspection or to something under it, as the history page lists it."""
+
+    when: datetime.datetime
+    who: str
+    record: str
+    action: str
+    reason: str
+    changes: tuple[FieldChange, ...]
+    order: tuple = field(compare=False, repr=False)
+
+
+def inspection_audit(*, inspection_id: int) -> list[AuditEntry]:
+    """Every change to an inspection and to everything under it, newest first, with field-level before → after.
+
+    Read from django-simple-history's tables, which keep rows that were deleted since: one query per table for the
+    history and one per related table to name what foreign keys point at, however long the history.
+    """
+    from findings.models import Finding, Recommendation
+    from inspections.models import Inspection, InspectionArea, KeyFact
+    from ratings.models import Judgement, KeyQuestionScore
+
+    tables = [
+        (Inspection, {"id": inspection_id}),
+        (InspectionArea, {"inspection_id": inspection_id}),
+        (Judgement, {"inspection_id": inspection_id}),
+        (KeyQuestionScore, {"inspection_id": inspection_id}),
+        (Recommendation, {"inspection_id": inspection_id}),
+        (Finding, {"inspection_id": inspection_id}),
+        (KeyFact, {"inspection_id": inspection_id}),
+    ]
+    entries: list[AuditEntry] = []
+    for model, lookup in tables:
+        records = list(
+            model.history.filter(**lookup).select_related("history_user").order_by("id", "history_date", "history_id")
+        )
+        fields = _audited_fields(model)
+        names = _related_names(model, fields, records)
+        previous = {}
+        for record in records:
+            before = previous.get(record.id)
+            entries.append(
+                AuditEntry(
+                    when=record.history_date,
+                    who=record.history_user.get_username() if record.history_user else "system",
+                    record=_record_label(model, record, names),
+                    action=ACTIONS[record.history_type],
+                    reason=record.history_change_reason or "",
+                    changes=_changes(fields, before, record, names) if record.history_type != "-" else (),
+                    order=(record.history_date, model._meta.model_name, record.history_id),
+                )
+            )
+            previous[record.id] = record
+    return sorted(entries, key=lambda entry: entry.order, reverse=True)
+
+
+def _audited_fields(model) -> list:
+    return [f for f in model._meta.concrete_fields if f.name != "id" and f.name != "inspection"]
+
+
+def _related_names(model, fields, records) -> dict:
+    """For each foreign key, the names of the rows it points at (read once per related table)."""
+    names = {}
+    for model_field in fields:
+        if not model_field.is_relation:
+            continue
+        ids = {getattr(record, model_field.attname) for record in records} - {None}
+        related = model_field.related_model.objects.filter(pk__in=ids)
+        names[model_field.attname] = {row.pk: _related_label(row) for row in related}
+    return names
+
+
+def _related_label(row) -> str:
+    code = getattr(row, "code", None)
+    name = getattr(row, "name", None)
+    if code and name:
+        return f"{code} {name}"
+    return str(row)
+
+
+def _record_label(model, record, names) -> str:
+    label = model._meta.verbose_name.capitalize()
+    if model._meta.model_name == "inspection":
+        return label
+    for attname in ("standard_id", "key_question_id", "local_authority_id"):
+        if attname in names and getattr(record, attname) is not None:
+            return f"{label} {names[attname].get(getattr(record, attname), getattr(record, attname))}"
+    for attribute in ("number", "measure", "position"):
+        value = getattr(record, attribute, None)
+        if value not in (None, ""):
+            return f"{label} {value}"
+    return f"{label} {record.id}"
+
+
+def _changes(fields, before, after, names) -> tuple[FieldChange, ...]:
+    changes = []
+    for model_field in fields:
+        old = _shown(model_field, before, names) if before is not None else ""
+        new = _shown(model_field, after, names)
+        if old != new:
+            changes.append(FieldChange(str(model_field.verbose_name), old or "—", new or "—"))
+    return tuple(changes)
+
+
+def _shown(model_field, record, names) -> str:
+    value = getattr(record, model_field.attname)
+    if value is None or value == "" or value == []:
+        return ""
+    if model_field.is_relation:
+        return names[model_field.attname].get(value, f"deleted ({value})")
+    if model_field.choices:
+        return str(dict(model_field.flatchoices).get(value, value))
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list):
+        return "; ".join(str(item) for item in value)
+    return str(value)
+
+
+def inspection_audit_view(request: HttpRequest, object_id: str, model_admin) -> HttpResponse:
+    """The history page of one inspection, for whoever may read it (drafts: inspectors only)."""
+    if request.method not in READ_METHODS:
+        return HttpResponseNotAllowed(READ_METHODS)
+    inspection = model_admin.get_object(request, unquote(object_id))
+    if inspection is None or not model_admin.has_view_permission(request, inspection):
+        raise Http404("No such inspection, or not one you may see.")
+    opts = model_admin.model._meta
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "title": f"History of {inspection}",
+        "inspection": inspection,
+        "entries": inspection_audit(inspection_id=inspection.pk),
+        "opts": opts,
+    }
+    return TemplateResponse(request, "admin/inspections/inspection/audit.html", context)

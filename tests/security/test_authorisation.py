@@ -120,6 +120,8 @@ CASES = [
         "/admin/inspections/inspection/{draft}/history/{draft_version}/",
         DRAFT_HISTORY,
     ),
+    ("admin:inspections_inspection_audit", "/admin/inspections/inspection/{published}/audit/", STAFF),
+    ("admin:inspections_inspection_audit", "/admin/inspections/inspection/{draft}/audit/", DRAFT_HISTORY),
     (
         "admin/inspections/inspection/<path:object_id>/",
         "/admin/inspections/inspection/{published}/",
@@ -288,6 +290,7 @@ REFUSED_WRITES = [
     ("superuser", "/admin/inspections/inspection/{published}/history/{published_version}/", {}, "405"),
     ("inspector", "/admin/findings/finding/{draft_finding}/history/{draft_finding_version}/", {}, "405"),
     ("inspector", "/admin/inspections/inspection/{draft}/history/", {}, "405"),
+    ("inspector", "/admin/inspections/inspection/{draft}/audit/", {}, "405"),
     # Imports: inspectors only.
     ("analyst", "/admin/inspections/inspection/import/", {"file": "upload"}, "403"),
     ("staff_administrator", "/admin/inspections/inspection/import/", {"file": "upload"}, "403"),
