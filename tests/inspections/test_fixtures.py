@@ -1,9 +1,9 @@
 """Every fact is in the fixtures: the five fixture files against the published reports they transcribe.
 
 Two layers. The values are hard-coded here from a reading of the reports themselves and compared with the
-fixture files; these tests need nothing else. Then, where the source texts are present (``../shared/seeds``,
-beside the repository), each value's evidence is found in its report, the tables are read back out of the
-report text, and every finding and recommendation is found verbatim in it.
+fixture files. Then each value's evidence is found in its report's text (``fixtures/report-texts``, the seed
+texts as published, committed so these checks always run), the tables are read back out of the report text, and
+every finding and recommendation is found verbatim in it.
 """
 
 import json
@@ -17,18 +17,11 @@ from tests.conftest import ROOT, report_document, report_path
 
 pytestmark = pytest.mark.unit
 
-SEEDS = ROOT.parent / "shared" / "seeds"
+REPORT_TEXTS = ROOT / "fixtures" / "report-texts"
 SEED_FILES = {
-    "swindon": "000_3cf0cb8e5ea831de.txt",
-    "northamptonshire": "001_d34144bccfb56d5f.txt",
-    "western-bay": "002_7be497bfaa21954e.txt",
-    "bromley": "003_ed280e20a235dad5.txt",
-    "warwickshire": "004_bc55e9db2ca95bb7.txt",
+    slug: f"{report_path(slug).stem}.txt"
+    for slug in ("swindon", "northamptonshire", "western-bay", "bromley", "warwickshire")
 }
-needs_seeds = pytest.mark.skipif(
-    not all((SEEDS / name).is_file() for name in SEED_FILES.values()),
-    reason=f"the source report texts are not at {SEEDS}: only the hard-coded values are checked",
-)
 
 # Where the text conversion damaged the report, the fixture says what the report says; the seed is repaired
 # here, each case checked by eye against the context.
@@ -73,7 +66,7 @@ def normalised(text: str) -> str:
 
 @cache
 def seed_raw(slug: str) -> str:
-    return (SEEDS / SEED_FILES[slug]).read_text(encoding="utf-8")
+    return (REPORT_TEXTS / SEED_FILES[slug]).read_text(encoding="utf-8")
 
 
 @cache
@@ -386,7 +379,6 @@ EVIDENCE = {
 }
 
 
-@needs_seeds
 @pytest.mark.parametrize(
     ("slug", "evidence"),
     [(slug, evidence) for slug, items in EVIDENCE.items() for evidence in items],
@@ -396,7 +388,6 @@ def test_seed_gives_the_evidence_for_the_hard_coded_values(slug, evidence):
     assert evidence in seed_text(slug)
 
 
-@needs_seeds
 @pytest.mark.parametrize("slug", ["swindon", "bromley"])
 def test_seed_fji_judgements_and_scores_read_from_the_summary_and_themes(slug):
     raw = seed_raw(slug)
@@ -408,7 +399,6 @@ def test_seed_fji_judgements_and_scores_read_from_the_summary_and_themes(slug):
     assert [score for _, _, score in judgements(slug) if score is not None] == [int(score) for score in scores]
 
 
-@needs_seeds
 def test_seed_western_bay_annex_2_percentages():
     rows = re.findall(r"^(?:- )?(\d\.\d\.\d)\. [^\n]*?(\d+)%\s*$", seed_raw("western-bay"), re.M)
     assert {code: int(percent) for code, percent in rows} == WESTERN_BAY_PERCENTS
@@ -423,7 +413,6 @@ def recommendations_section(slug: str) -> str:
     return raw[start : min(end for end in ends if end != -1)]
 
 
-@needs_seeds
 @pytest.mark.parametrize(
     ("slug", "item"),
     [
@@ -437,7 +426,6 @@ def test_seed_number_of_recommendations(slug, item):
     assert len(re.findall(item, recommendations_section(slug), re.M)) == len(document(slug)["recommendations"])
 
 
-@needs_seeds
 def test_seed_northamptonshire_strengths_and_areas_for_improvement():
     raw = seed_raw("northamptonshire")
     strengths = raw[raw.index("### **Key strengths**") : raw.index("### **Areas requiring improvement**")]
@@ -460,7 +448,6 @@ def texts(slug: str):
             yield f"$.{kind}[{index}]", normalised(item["text"])
 
 
-@needs_seeds
 @pytest.mark.parametrize("slug", ["western-bay", "northamptonshire", "swindon", "bromley"])
 def test_seed_contains_every_text_of_the_clean_reports_in_full(slug):
     missing = []
@@ -475,7 +462,6 @@ def test_seed_contains_every_text_of_the_clean_reports_in_full(slug):
     assert len(list(texts(slug))) == {"western-bay": 199, "northamptonshire": 29, "swindon": 161, "bromley": 139}[slug]
 
 
-@needs_seeds
 def test_seed_contains_every_text_of_the_ocr_report():
     """Warwickshire: in full once the OCR damage is repaired; three bullets rejoined from their pieces."""
     missing, rejoined = [], []
@@ -491,20 +477,17 @@ def test_seed_contains_every_text_of_the_ocr_report():
     assert len(rejoined) == len(WARWICKSHIRE_REJOINED)
 
 
-@needs_seeds
 def test_seed_contains_the_first_40_characters_of_every_text_of_the_ocr_report_without_rejoining():
     missing = [(path, text[:40]) for path, text in texts("warwickshire") if text[:40] not in seed_text("warwickshire")]
     assert missing == []
 
 
-@needs_seeds
 @pytest.mark.parametrize("slug", list(SEED_FILES))
 def test_seed_contains_every_recommendation_addressee(slug):
     for addressee, _ in addressees(slug):
         assert addressee in seed_text(slug)
 
 
-@needs_seeds
 @pytest.mark.parametrize("slug", list(SEED_FILES))
 def test_seed_contains_every_key_fact_period_and_source(slug):
     for fact in document(slug)["key_facts"]:
@@ -513,7 +496,6 @@ def test_seed_contains_every_key_fact_period_and_source(slug):
                 assert normalised(value) in seed_text(slug), (fact["measure"], value)
 
 
-@needs_seeds
 def test_seed_contains_every_key_question_of_western_bay_as_printed():
     for question in document("western-bay")["key_questions"]:
         assert f"{question['code']}. {question['text']}" in seed_text("western-bay")
