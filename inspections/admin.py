@@ -16,6 +16,7 @@ from django.forms.models import BaseInlineFormSet
 from django.forms.utils import flatatt
 from django.http import HttpRequest
 from django.urls import path
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
@@ -290,6 +291,41 @@ def _stored_percents(inspection: Inspection) -> dict[str, int | None]:
     return {score.key_question.code: score.percent_yes for score in scores}
 
 
+class InspectionForm(forms.ModelForm):
+    """The inspection page's form, carrying the version it was shown at: a save from a stale page is refused.
+
+    Two inspectors open the same inspection; the first saves; the second's save would silently undo the first's
+    edits. The stored row is locked (the admin validates and saves in one transaction) and its version compared
+    with the one the page was shown at.
+    """
+
+    class Meta:
+        model = Inspection
+        fields = ["version"]  # the admin's fieldsets add the rest
+        widgets = {"version": forms.HiddenInput}
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk is None or "version" not in cleaned:
+            return cleaned
+        stored = Inspection.objects.select_for_update().filter(pk=self.instance.pk).values_list("version", flat=True)
+        stored_version = stored.first()
+        if stored_version is not None and cleaned["version"] != stored_version:
+            raise ValidationError(inspection_changed_since(self.instance), code="stale")
+        return cleaned
+
+
+def inspection_changed_since(inspection: Inspection) -> str:
+    """The refusal of a stale save, naming who saved the inspection last and when."""
+    latest = inspection.history.select_related("history_user").order_by("-history_date", "-history_id").first()
+    who = latest.history_user.get_username() if latest and latest.history_user else "the system"
+    when = timezone.localtime(latest.history_date).strftime("%d %B %Y at %H:%M:%S") if latest else "recently"
+    return (
+        f"Not saved: {who} changed this inspection on {when}, after this page was opened. Your changes would "
+        "overwrite theirs. Open the inspection again to see their changes, then make yours."
+    )
+
+
 class OverallRatingFilter(admin.SimpleListFilter):
     """Grades by scale: "Good" on the 2018 scale is not "Good" on the FJI scale."""
 
@@ -325,11 +361,12 @@ class InspectionAdmin(ReadOnlyHistoryAdmin):
     date_hierarchy = "published_on"
     autocomplete_fields = ["service"]
     readonly_fields = ["derived_overall_rating"]
+    form = InspectionForm
     actions = ["publish"]
     # The "Import a report" link (inspections/admin_import.py is the workflow).
     change_list_template = "admin/inspections/import/inspection_change_list.html"
     fieldsets = [
-        (None, {"fields": ["service", "service_name", "framework", "status", "title"]}),
+        (None, {"fields": ["service", "service_name", "framework", "status", "title", "version"]}),
         (
             "Dates",
             {

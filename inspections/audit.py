@@ -109,7 +109,8 @@ def inspection_audit(*, inspection_id: int) -> list[AuditEntry]:
 
 
 def _audited_fields(model) -> list:
-    return [f for f in model._meta.concrete_fields if f.name != "id" and f.name != "inspection"]
+    # The version counts saves (optimistic locking): every save changes it, so it says nothing.
+    return [f for f in model._meta.concrete_fields if f.name not in ("id", "inspection", "version")]
 
 
 def _related_names(model, fields, records) -> dict:

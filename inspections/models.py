@@ -98,6 +98,11 @@ class Inspection(models.Model):
         related_name="inspections",
         help_text="The authorities the service covered at the time of this inspection.",
     )
+    version = models.PositiveIntegerField(
+        default=1,
+        help_text="Counts the saves of this inspection: the inspection page refuses a save made from a page "
+        "shown before the latest one (no lost updates).",
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -143,6 +148,14 @@ class Inspection(models.Model):
 
     def __str__(self) -> str:
         return f"{self.service_name or self.service.name}, {self.date_label}"
+
+    def save(self, *args, **kwargs) -> None:
+        # Every save of a stored inspection counts, whoever makes it (the admin, the loader, publishing).
+        if not self._state.adding:
+            self.version += 1
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "version"}
+        super().save(*args, **kwargs)
 
     @property
     def date_label(self) -> str:
