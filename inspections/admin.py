@@ -23,6 +23,7 @@ from django.utils.safestring import mark_safe
 from findings.models import Finding, Recommendation
 from inspections import admin_users  # noqa: F401  (registers the user admin)
 from inspections.admin_import import import_urls
+from inspections.admin_lists import DateHierarchyChecked
 from inspections.audit import ReadOnlyHistoryAdmin, inspection_audit_view
 from inspections.models import (
     Inspection,
@@ -337,16 +338,17 @@ class OverallRatingFilter(admin.SimpleListFilter):
         return [(grade.pk, f"{grade.name} ({grade.scale.name})") for grade in grades] + [("none", "None")]
 
     def queryset(self, request, queryset):
+        # Only a value the filter offers: anything else ("²", a number past any id) shows the list unfiltered.
         value = self.value()
         if value == "none":
             return queryset.filter(overall_rating__isnull=True)
-        if value and value.isdigit():
+        if value in {str(pk) for pk, _ in self.lookup_choices}:
             return queryset.filter(overall_rating_id=int(value))
         return queryset
 
 
 @admin.register(Inspection)
-class InspectionAdmin(ReadOnlyHistoryAdmin):
+class InspectionAdmin(DateHierarchyChecked, ReadOnlyHistoryAdmin):
     list_display = ["service_name", "when", "framework", "status", "overall", "lead_inspector"]
     list_filter = ["status", "framework", OverallRatingFilter, "service__nation"]
     list_select_related = ["service", "framework", "overall_rating"]

@@ -22,6 +22,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
+from inspections.admin_lists import DateHierarchyChecked
 from inspections.importing import ImportUnreadable, import_report_text
 from inspections.importing.reading import report_text_from_bytes
 from inspections.importing.review import import_review
@@ -147,7 +148,7 @@ def _opts():
 
 
 @admin.register(ReportImport)
-class ReportImportAdmin(admin.ModelAdmin):
+class ReportImportAdmin(DateHierarchyChecked, admin.ModelAdmin):
     """Every upload, read-only: which file (SHA-256), who, when, what was read, and the inspection it became.
 
     Drafts are private, and an import holds one: only those who may see drafts see imports.

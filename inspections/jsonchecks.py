@@ -12,8 +12,12 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-PARTIAL_DATE = re.compile(r"^(\d{4})-(\d{2})(?:-(\d{2}))?$")
-SLUG = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
+# ASCII digits only: Python's \d (and int()) would also take "٢٠١٥" or "２０１５" as 2015.
+PARTIAL_DATE = re.compile(r"^(\d{4})-(\d{2})(?:-(\d{2}))?\Z", flags=re.ASCII)
+# Text no database row may hold: NUL (PostgreSQL refuses it) and lone surrogates (not encodable as UTF-8),
+# which JSON can still spell as "\u0000" or "\ud800".
+UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+SLUG = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*\Z")
 MISSING = object()
 
 
@@ -74,6 +78,10 @@ class Checker:
             return None
         if not value.strip():
             self.add(path, "must not be empty" + (" (use null for unknown)" if nullable else ""))
+            return None
+        if bad := UNSTORABLE.search(value):
+            what = "a NUL character" if bad.group() == "\x00" else "a lone surrogate (not a character)"
+            self.add(path, f"holds {what} at position {bad.start()}")
             return None
         if max_length is not None and len(value) > max_length:
             self.add(path, f"is {len(value)} characters long; at most {max_length} fit")

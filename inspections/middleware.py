@@ -5,6 +5,7 @@ Rather than recompile their Sass with another path, WhiteNoise serves those two 
 """
 
 from django.conf import settings
+from django.core.exceptions import BadRequest
 from whitenoise.middleware import WhiteNoiseMiddleware
 
 FRONTEND_ASSETS = [
@@ -19,3 +20,20 @@ class StaticFilesMiddleware(WhiteNoiseMiddleware):
         for folder in FRONTEND_ASSETS:
             if folder.is_dir():
                 self.add_files(str(folder), prefix="assets/")
+
+
+class RefuseNulParametersMiddleware:
+    """A NUL character in a URL parameter is a bad request (400), whatever the page.
+
+    No real value holds one, PostgreSQL cannot store or compare one in text (a query holding it fails), and the
+    admin's list filters pass their values straight to the database. Refused here, once, for every page.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        for name, values in request.GET.lists():
+            if "\x00" in name or any("\x00" in value for value in values):
+                raise BadRequest(f"The URL parameter {name.replace(chr(0), '')!r} holds a NUL character")
+        return self.get_response(request)

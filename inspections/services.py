@@ -41,6 +41,10 @@ def document_read(path: Path) -> Any:
         return json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise DocumentInvalid(str(path), [("$", "file not found")]) from None
+    except IsADirectoryError:
+        raise DocumentInvalid(str(path), [("$", "is a folder, not a file")]) from None
+    except RecursionError:
+        raise DocumentInvalid(str(path), [("$", "not valid JSON: nested too deeply")]) from None
     except UnicodeDecodeError as error:
         raise DocumentInvalid(str(path), [("$", f"not UTF-8 text ({error.reason} at byte {error.start})")]) from None
     except json.JSONDecodeError as error:

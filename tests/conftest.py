@@ -5,11 +5,13 @@ staff administrator (manages users, reads published data), superuser, and anonym
 """
 
 import json
+import os
 from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Group
 from django.db import transaction
+from hypothesis import HealthCheck, settings
 
 from findings.models import Finding, Recommendation
 from inspections.models import Inspection, InspectionArea, KeyFact, LocalAuthority, Service
@@ -34,6 +36,23 @@ MODELS = [
     Finding,
     KeyFact,
 ]
+# Property-based tests: the same examples on every CI run (derandomised, no example database) and few enough to
+# keep the suite fast; locally more, and random, to find new failures. No deadline: a shared machine is slow.
+settings.register_profile(
+    "ci",
+    derandomize=True,
+    database=None,
+    max_examples=20,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+settings.register_profile(
+    "dev",
+    max_examples=50,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+settings.load_profile("ci" if os.environ.get("CI") else "dev")
 SLUGS = ["bromley", "northamptonshire", "swindon", "warwickshire", "western-bay"]
 
 

@@ -223,3 +223,23 @@ def test_list_pages_filter_and_search(client, reports, inspector):
     assert [i.service.slug for i in by_nation] == ["western-bay"]
     assert [i.service.slug for i in by_search] == ["western-bay"]
     assert {f.inspection.service.slug for f in findings.context["cl"].result_list} == {"western-bay"}
+
+
+@pytest.mark.parametrize("year", ["99999999999999999999", "\u0662\u0660\u0661\u0665", "-1"])
+def test_a_date_hierarchy_value_that_is_no_date_is_a_refused_lookup(client, reports, inspector, year):
+    client.force_login(inspector)
+    url = reverse("admin:inspections_inspection_changelist")
+    response = client.get(url, {"published_on__year": year})
+    assert (response.status_code, response["Location"]) == (302, f"{url}?e=1")
+
+
+def test_the_overall_rating_filter_ignores_a_value_it_does_not_offer(client, reports, inspector):
+    client.force_login(inspector)
+    url = reverse("admin:inspections_inspection_changelist")
+    for value in ["\u00b2", "99999999999999999999999", "1 OR 1=1"]:
+        response = client.get(url, {"overall_rating": value})
+        assert response.status_code == 200
+        assert response.context["cl"].result_count == 5
+    [good] = Inspection.objects.filter(service__slug="western-bay").values_list("overall_rating_id", flat=True)
+    response = client.get(url, {"overall_rating": str(good)})
+    assert [row.service.slug for row in response.context["cl"].result_list] == ["western-bay"]
