@@ -6,6 +6,7 @@ Rather than recompile their Sass with another path, WhiteNoise serves those two 
 
 from django.conf import settings
 from django.core.exceptions import BadRequest
+from django.urls import reverse
 from whitenoise.middleware import WhiteNoiseMiddleware
 
 FRONTEND_ASSETS = [
@@ -23,17 +24,20 @@ class StaticFilesMiddleware(WhiteNoiseMiddleware):
 
 
 class RefuseNulParametersMiddleware:
-    """A NUL character in a URL parameter is a bad request (400), whatever the page.
+    """A NUL character in an admin page's URL parameter is a bad request (400).
 
-    No real value holds one, PostgreSQL cannot store or compare one in text (a query holding it fails), and the
-    admin's list filters pass their values straight to the database. Refused here, once, for every page.
+    The admin's list filters and search pass URL values straight to the database, and PostgreSQL cannot compare
+    text holding NUL (the query fails: a server error). The public pages read every parameter through a form,
+    whose own check names the parameter in the page's error summary; the admin has no such form, so it is
+    refused here, once, for every admin page (the user and group lists included).
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        for name, values in request.GET.lists():
-            if "\x00" in name or any("\x00" in value for value in values):
-                raise BadRequest(f"The URL parameter {name.replace(chr(0), '')!r} holds a NUL character")
+        if request.path.startswith(reverse("admin:index")):
+            for name, values in request.GET.lists():
+                if "\x00" in name or any("\x00" in value for value in values):
+                    raise BadRequest(f"The URL parameter {name.replace(chr(0), '')!r} holds a NUL character")
         return self.get_response(request)
