@@ -11,7 +11,7 @@ import re
 from typing import Any
 
 from findings.models import FindingKind
-from inspections.jsonchecks import Checker, DocumentInvalid, json_number
+from inspections.jsonchecks import MISSING, Checker, DocumentInvalid, json_number
 from inspections.models import InspectionStatus, Nation
 from ratings.rules import judgement_problem
 from ratings.selectors import FrameworkCatalogue
@@ -67,7 +67,9 @@ def document_check(data: Any, *, source: str, catalogues: dict[str, FrameworkCat
     if root is None:
         raise DocumentInvalid(source, check.problems)
 
-    service = check.object(root.get("service"), "$.service", required=["name", "slug", "nation", "local_authorities"])
+    service = check.object(
+        root.get("service", MISSING), "$.service", required=["name", "slug", "nation", "local_authorities"]
+    )
     canonical_service = None
     if service is not None:
         authorities = []
@@ -108,7 +110,7 @@ def document_check(data: Any, *, source: str, catalogues: dict[str, FrameworkCat
     if fieldwork_start and fieldwork_end and fieldwork_end[0] < fieldwork_start[0]:
         check.add("$.fieldwork_end", "is before fieldwork_start")
 
-    cases = check.object(root.get("cases"), "$.cases", required=["court", "out_of_court", "total"])
+    cases = check.object(root.get("cases", MISSING), "$.cases", required=["court", "out_of_court", "total"])
     canonical_cases = {key: None for key in ("court", "out_of_court", "total")}
     if cases is not None:
         for key in canonical_cases:

@@ -49,6 +49,8 @@ class Checker:
         self.problems.append((path, message))
 
     def object(self, value: Any, path: str, *, required: Iterable[str], optional: Iterable[str] = ()) -> dict | None:
+        if value is MISSING:  # its parent has said the key is missing
+            return None
         if not isinstance(value, dict):
             self.add(path, f"must be an object, not {type_name(value)}")
             return None

@@ -35,10 +35,21 @@ class LoadResult:
     outcome: str  # "created", "updated" or "unchanged"
 
 
+class NotAJsonNumber(ValueError):
+    pass
+
+
+def _refuse_constant(name: str):
+    # Python's json reads NaN and Infinity, which JSON does not have and no column can hold.
+    raise NotAJsonNumber(f"not valid JSON: {name} is not a JSON number")
+
+
 def document_read(path: Path) -> Any:
     """A file's JSON, or DocumentInvalid saying why it cannot be read."""
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        return json.loads(path.read_text(encoding="utf-8"), parse_constant=_refuse_constant)
+    except NotAJsonNumber as error:
+        raise DocumentInvalid(str(path), [("$", str(error))]) from None
     except FileNotFoundError:
         raise DocumentInvalid(str(path), [("$", "file not found")]) from None
     except IsADirectoryError:
