@@ -32,7 +32,8 @@ COLUMNS = [
 
 
 def neutralise(cell: object) -> object:
-    """A spreadsheet must not run a cell as a formula: text starting with = + - @ gets a leading apostrophe."""
+    """A spreadsheet must not run a cell as a formula: text starting with = + - @, or with a tab or carriage
+    return (which some spreadsheets skip before reading a formula), gets a leading apostrophe."""
     if isinstance(cell, str) and cell.startswith(FORMULA_STARTS):
         return "'" + cell
     return cell
