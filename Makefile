@@ -6,7 +6,7 @@ INSTALLED := $(VENV)/.installed
 NODE_INSTALLED := node_modules/.installed
 REPORTS := $(sort $(wildcard fixtures/reports/*.json))
 
-.PHONY: install run test lint setup-data clean bench
+.PHONY: install run test lint setup-data clean bench loadtest
 
 CHROMIUM := /usr/bin/chromium
 
@@ -44,6 +44,11 @@ test: install lint
 # Writes .bench/results.json; docs/performance.md explains the method and gives the figures.
 bench: install
 	$(BIN)/python bench/run.py
+
+# A real server (gunicorn, 4 workers, production settings) on 127.0.0.1 under 32 clients for 60 s, on PostgreSQL
+# (database yos_findings_load, recreated). Not part of `make test`. Writes .bench/loadtest.json (docs/performance.md).
+loadtest: install
+	$(BIN)/python loadtest/run.py
 
 lint: install
 	$(BIN)/ruff check .
