@@ -7,12 +7,13 @@
     LOADTEST_SERVICES       synthetic services besides the five real ones (default 300)
 
 It (re)creates the database ``yos_findings_load``: migrations, the frameworks, the five seed reports and the
-synthetic services (``manage.py generate_synthetic``). Then it starts gunicorn with 4 workers on 127.0.0.1 at a
-free port, with production settings (a random ``DJANGO_SECRET_KEY`` made for this run, ``DJANGO_DEBUG`` unset; only
-the redirect to HTTPS is turned off, as there is no TLS on 127.0.0.1), and the clients request, in turn, the
-services list, a scorecard, a search and the CSV export, each read to its end. An error is a status other than 200,
-a connection failure or a request that takes longer than the timeout. It prints requests, errors, throughput and
-p50 / p95 / p99 per page, writes ``.bench/loadtest.json`` and exits 1 when there was any error.
+synthetic services (``manage.py generate_synthetic``), and collects the static files (``staticfiles/``). Then it
+starts gunicorn with 4 workers on 127.0.0.1 at a free port, with production settings (a random
+``DJANGO_SECRET_KEY`` made for this run, ``DJANGO_DEBUG`` unset; only the redirect to HTTPS is turned off, as there
+is no TLS on 127.0.0.1), and the clients request, in turn, the services list, a scorecard, a search and the CSV
+export, each read to its end. An error is a status other than 200, a connection failure or a request that takes
+longer than the timeout. It prints requests, errors, throughput and p50 / p95 / p99 per page, writes
+``.bench/loadtest.json`` and exits 1 when there was any error.
 It is not part of ``make test`` or CI. docs/performance.md ("Load test") gives the method and the figures.
 """
 
@@ -90,6 +91,8 @@ def database_prepare(*, server: str, database_url: str, services: int) -> None:
     manage("load_frameworks", "fixtures/frameworks.json")
     manage("load_reports", *sorted(str(p.relative_to(ROOT)) for p in (ROOT / "fixtures" / "reports").glob("*.json")))
     manage("generate_synthetic", f"--services={services}", "--inspections-per-service=3", "--seed=1")
+    # Production serves hashed static files from a manifest, as docs/deploying.md does.
+    manage("collectstatic", "--noinput", "-v0")
 
 
 def free_port() -> int:
