@@ -182,6 +182,9 @@ AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# Locks are lifted with `manage.py axes_reset_username USERNAME`, not in the admin: no pages that list who tried
+# which username from where.
+AXES_ENABLE_ADMIN = False
 # The address is REMOTE_ADDR, which a client cannot forge (X-Forwarded-For can be): behind a proxy every login
 # comes from the proxy, and the lock holds the username whatever address the attempts come from.
 # History is written by the system only (inspections/audit.py refuses writes to history pages too).
