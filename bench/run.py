@@ -3,6 +3,7 @@
     BENCH_SCALE=small|full   small (default): 100 synthetic services; full: 10,000 (the issue's national scale)
     BENCH_POSTGRES_URL       the server, default postgres://postgres@127.0.0.1:5432
     BENCH_REPEAT             requests per page (default 20)
+    --prepare-only           create (or check) the database and stop
 
 It creates the database ``yos_findings_bench`` (or ``yos_findings_bench_full``) with the frameworks, the five seed
 reports and the synthetic services, and marks it with the scale and seed (a comment on the database): a database
@@ -44,6 +45,9 @@ def main() -> int:
     started = time.monotonic()
     database_prepare(server=server, database_url=database_url, scale=scale, config=config)
     prepared = time.monotonic() - started
+    if "--prepare-only" in sys.argv:
+        print(f"prepared {config['database']} in {prepared:.0f} s")
+        return 0
 
     os.environ["DATABASE_URL"] = database_url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "inspections.settings")

@@ -1,5 +1,6 @@
 """What the reports say in words: findings of every kind, and the recommendations a service must act on."""
 
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -32,7 +33,10 @@ class Finding(models.Model):
     text = models.TextField()
     attribution = models.CharField(max_length=200, blank=True, help_text="For quotes: who said it.")
     position = models.PositiveIntegerField(default=0)
-    history = HistoricalRecords()
+    # PostgreSQL only: the text's English search vector, kept by a trigger (findings/migrations/0004), with a GIN
+    # index; always null on other databases, which search with LIKE.
+    search_vector = SearchVectorField(null=True, editable=False)
+    history = HistoricalRecords(excluded_fields=["search_vector"])
 
     class Meta:
         ordering = ["inspection", "position"]
@@ -70,7 +74,8 @@ class Recommendation(models.Model):
     domain = models.ForeignKey(
         "ratings.Domain", on_delete=models.PROTECT, null=True, blank=True, related_name="recommendations"
     )
-    history = HistoricalRecords()
+    search_vector = SearchVectorField(null=True, editable=False)  # as Finding.search_vector
+    history = HistoricalRecords(excluded_fields=["search_vector"])
 
     class Meta:
         ordering = ["inspection", "number"]

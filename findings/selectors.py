@@ -9,7 +9,7 @@ finding can never inject markup.
 import re
 from dataclasses import dataclass
 
-from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.db import connection
 from django.db.models import (
     Case,
@@ -107,7 +107,7 @@ COLUMNS = (
     "result_rating_of",
     "result_rating",
 )
-RANKED_COLUMNS = ("result_rank", "result_headline")
+RANKED_COLUMNS = ("result_rank",)
 
 
 def _inspection_columns() -> dict:
@@ -192,56 +192,61 @@ def _recommendations(*, standard: str) -> QuerySet:
     )
 
 
+# A search shows at most this many matches (of each of findings and recommendations, then of both): beyond it,
+# counting, ranking and sorting every match would cost seconds at national scale, and nobody pages that far.
+MAX_MATCHES = 1000
+
+
 def finding_matches(
     *, user, q: str = "", kind: str = "", standard: str = "", rating: str = "", service: str = ""
 ) -> QuerySet:
     """Findings and recommendations of the inspections a user may see, matching ``q`` and the filters.
 
     One query, as rows of the ``COLUMNS`` (a UNION of findings and recommendations; paginate it, then turn a
-    page into results with ``finding_search_results``). Ordered by rank on PostgreSQL when there is a search,
-    otherwise by service, newest inspection first, then the report's order. Arguments must be validated first
-    (``findings.forms.FindingSearchForm``); ``kind="recommendation"`` searches recommendations only.
+    page into results with ``finding_search_results``), at most ``MAX_MATCHES`` rows. On PostgreSQL a search
+    takes the matches from the stored search vectors' GIN index, ranks those (no more than ``MAX_MATCHES``) and
+    orders them best first; without a search, or on other databases, rows come by service, newest inspection
+    first, then in the report's order. Arguments must be validated first (``findings.forms.FindingSearchForm``);
+    ``kind="recommendation"`` searches recommendations only.
     """
     halves = []
     if kind != RECOMMENDATION:
-        halves.append(_findings(kind=kind, standard=standard))
+        halves.append(lambda: _findings(kind=kind, standard=standard))
     if not kind or kind == RECOMMENDATION:
-        halves.append(_recommendations(standard=standard))
+        halves.append(lambda: _recommendations(standard=standard))
     visible = visible_inspections(user=user)
     words = search_words(q)
     ranked = search_is_full_text() and bool(q.strip())
     columns = COLUMNS + (RANKED_COLUMNS if ranked else ())
     querysets = []
-    for half in halves:
-        half = half.filter(inspection__in=visible)
+    for rows_of in halves:
+        half = rows_of().filter(inspection__in=visible)
         if service:
             half = half.filter(inspection__service__slug=service)
         if rating:
             half = half.filter(result_rating=rating)
         if ranked:
-            query = SearchQuery(q, search_type="websearch", config=SEARCH_CONFIG)
-            vector = SearchVector("text", config=SEARCH_CONFIG)
-            half = half.annotate(
-                search_vector=vector,
-                result_rank=SearchRank(vector, query),
-                result_headline=SearchHeadline(
-                    "text",
-                    query,
-                    config=SEARCH_CONFIG,
-                    start_sel=MARK_START,
-                    stop_sel=MARK_END,
-                    highlight_all=True,
-                ),
-            ).filter(search_vector=query)
-        elif q.strip():
-            # Every word must appear somewhere in the text; a search of only punctuation matches nothing.
-            half = half.filter(*[Q(text__icontains=word) for word in words]) if words else half.none()
+            query = search_query(q)
+            # The matches first (from the index, at most MAX_MATCHES), then their columns and rank.
+            matching = half.filter(search_vector=query).order_by().values("pk")[:MAX_MATCHES]
+            half = rows_of().filter(pk__in=matching).annotate(result_rank=SearchRank(F("search_vector"), query))
+        else:
+            if q.strip():
+                # Every word must appear somewhere in the text; a search of only punctuation matches nothing.
+                half = half.filter(*[Q(text__icontains=word) for word in words]) if words else half.none()
+            # The newest rows first, so the cap keeps the most recent reports.
+            capped = half.order_by("-pk").values("pk")[:MAX_MATCHES]
+            half = rows_of().filter(pk__in=capped)
         querysets.append(half.order_by().values(*columns))
     results = querysets[0].union(*querysets[1:], all=True) if len(querysets) > 1 else querysets[0]
     order = ("result_service_name", "-result_date", "result_inspection", "result_source", "result_position")
     if ranked:
         order = ("-result_rank", *order)
-    return results.order_by(*order, "result_pk")
+    return results.order_by(*order, "result_pk")[:MAX_MATCHES]
+
+
+def search_query(q: str) -> SearchQuery:
+    return SearchQuery(q, search_type="websearch", config=SEARCH_CONFIG)
 
 
 @dataclass(frozen=True)
@@ -297,15 +302,46 @@ def _date_label(row: dict) -> str:
     return "date unknown"
 
 
+def finding_search_headlines(*, rows, q: str) -> dict[tuple[str, int], str]:
+    """PostgreSQL's headlines (``ts_headline``: the matching words marked) of a page of rows, in one query.
+
+    Only for the page shown: a headline parses the whole text again, too slow to run over every match.
+    """
+    if not (search_is_full_text() and q.strip()):
+        return {}
+    ids = {"finding": [], RECOMMENDATION: []}
+    for row in rows:
+        ids[row["result_source"]].append(row["result_pk"])
+    query = search_query(q)
+    halves = [
+        model.objects.filter(pk__in=pks)
+        .annotate(
+            source=Value(source, output_field=CharField()),
+            headline=SearchHeadline(
+                "text", query, config=SEARCH_CONFIG, start_sel=MARK_START, stop_sel=MARK_END, highlight_all=True
+            ),
+        )
+        .order_by()
+        .values_list("source", "pk", "headline")
+        for source, model in (("finding", Finding), (RECOMMENDATION, Recommendation))
+        if (pks := ids[source])
+    ]
+    if not halves:
+        return {}
+    union = halves[0].union(*halves[1:], all=True) if len(halves) > 1 else halves[0]
+    return {(source, pk): headline for source, pk, headline in union}
+
+
 def finding_search_results(*, rows, q: str) -> list[SearchResult]:
-    """A page of ``finding_matches`` rows as results, their matches marked (no queries)."""
+    """A page of ``finding_matches`` rows as results, their matches marked (on PostgreSQL, one query for the
+    headlines; none elsewhere)."""
+    rows = list(rows)
     words = search_words(q)
+    headlines = finding_search_headlines(rows=rows, q=q)
     results = []
     for row in rows:
-        if "result_headline" in row:
-            text = highlight_headline(row["result_headline"])
-        else:
-            text = highlight(row["result_text"], words=words)
+        headline = headlines.get((row["result_source"], row["result_pk"])) if headlines else None
+        text = highlight_headline(headline) if headline is not None else highlight(row["result_text"], words=words)
         results.append(
             SearchResult(
                 kind=row["result_kind"],

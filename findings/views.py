@@ -4,6 +4,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from findings import selectors
 from findings.forms import FindingSearchForm
 from findings.selectors import finding_matches, finding_search_choices, finding_search_results, search_is_full_text
 
@@ -31,5 +32,6 @@ def finding_search(request: HttpRequest) -> HttpResponse:
             "results": finding_search_results(rows=page.object_list, q=filters["q"]),
             "querystring_without_page": query.urlencode(),
             "searched": any(filters.values()),
+            "max_matches": selectors.MAX_MATCHES if page.paginator.count >= selectors.MAX_MATCHES else None,
         },
     )

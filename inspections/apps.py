@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
+from django.db.models.signals import post_delete, post_migrate, post_save
 
 
 class InspectionsConfig(AppConfig):
@@ -7,7 +7,12 @@ class InspectionsConfig(AppConfig):
     name = "inspections"
 
     def ready(self) -> None:
+        from inspections.models import Inspection
         from inspections.roles import roles_after_migrate
+        from inspections.services import inspection_changed
 
         # Sent once per app; running once, after the last of our apps, sees every model's permissions.
         post_migrate.connect(roles_after_migrate, sender=self, dispatch_uid="inspections_roles")
+        # Every save or delete of an inspection, from the loader, the admin or a shell, keeps the latest flags right.
+        post_save.connect(inspection_changed, sender=Inspection, dispatch_uid="inspections_latest_on_save")
+        post_delete.connect(inspection_changed, sender=Inspection, dispatch_uid="inspections_latest_on_delete")

@@ -103,7 +103,12 @@ class Inspection(models.Model):
         help_text="Counts the saves of this inspection: the inspection page refuses a save made from a page "
         "shown before the latest one (no lost updates).",
     )
-    history = HistoricalRecords()
+    # Derived, kept by ``inspections.services.inspections_flag_latest`` (after every save and delete): each
+    # service's latest inspection, and its latest published one, so that lists of services read one row per
+    # service from an index instead of ranking every inspection on every request.
+    is_latest = models.BooleanField(default=False, editable=False)
+    is_latest_published = models.BooleanField(default=False, editable=False)
+    history = HistoricalRecords(excluded_fields=["is_latest", "is_latest_published"])
 
     class Meta:
         ordering = ["service__slug", "published_on"]
@@ -143,6 +148,12 @@ class Inspection(models.Model):
                 fields=["-published_on"],
                 condition=Q(status="published"),
                 name="inspection_published_by_date",
+            ),
+            models.Index(fields=["framework", "service"], condition=Q(is_latest=True), name="inspection_latest"),
+            models.Index(
+                fields=["framework", "service"],
+                condition=Q(is_latest_published=True),
+                name="inspection_latest_published",
             ),
         ]
 

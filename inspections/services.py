@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import QuerySet
 from simple_history.utils import bulk_create_with_history
 
@@ -338,3 +338,43 @@ def _full_clean(instance, source: str, path: str, exclude: list[str]) -> None:
             for message in messages
         ]
         raise DocumentInvalid(source, problems) from None
+
+
+# Each service's latest inspection, and latest published one: by publication date, else fieldwork end, else
+# fieldwork start, then id (as ``inspections.models.inspection_date`` orders them). Stored as flags so that lists
+# of services read one indexed row per service. The migration that added the flags keeps its own copy.
+LATEST_SQL = """
+UPDATE inspections_inspection SET
+    is_latest = id IN (
+        SELECT ranked.id FROM (
+            SELECT id, ROW_NUMBER() OVER (
+                PARTITION BY service_id
+                ORDER BY COALESCE(published_on, fieldwork_end_on, fieldwork_start_on) DESC NULLS LAST, id DESC
+            ) AS n FROM inspections_inspection WHERE {services}
+        ) ranked WHERE ranked.n = 1),
+    is_latest_published = id IN (
+        SELECT ranked.id FROM (
+            SELECT id, ROW_NUMBER() OVER (
+                PARTITION BY service_id
+                ORDER BY COALESCE(published_on, fieldwork_end_on, fieldwork_start_on) DESC NULLS LAST, id DESC
+            ) AS n FROM inspections_inspection WHERE status = 'published' AND {services}
+        ) ranked WHERE ranked.n = 1)
+WHERE {services}
+"""
+
+
+def inspections_flag_latest(*, service_ids: list[int] | None = None) -> None:
+    """Set ``is_latest`` and ``is_latest_published`` on the inspections of these services (all when None)."""
+    if service_ids is not None and not service_ids:
+        return
+    services = "TRUE" if service_ids is None else f"service_id IN ({', '.join(['%s'] * len(service_ids))})"
+    params = [] if service_ids is None else [int(pk) for pk in service_ids] * 3
+    with connection.cursor() as cursor:
+        cursor.execute(LATEST_SQL.format(services=services), params)
+
+
+def inspection_changed(sender, instance: Inspection, **kwargs) -> None:
+    """After an inspection is saved or deleted: its service's latest flags again (one statement)."""
+    if kwargs.get("raw"):
+        return
+    inspections_flag_latest(service_ids=[instance.service_id])

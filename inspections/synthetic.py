@@ -46,6 +46,7 @@ from inspections.models import (
     Nation,
     Service,
 )
+from inspections.services import inspections_flag_latest
 from ratings import rules
 from ratings.models import Judgement, KeyQuestionScore, RatedBy
 from ratings.selectors import FrameworkCatalogue, framework_catalogues
@@ -470,6 +471,7 @@ def _write(batch: list[PlannedService], *, catalogues, writer, counts: Counter) 
                 )
             )
     inspections = Inspection.objects.bulk_create(rows, batch_size=BULK_BATCH)
+    inspections_flag_latest(service_ids=[service.pk for service in stored])  # bulk_create sends no signals
     counts["services"] += len(stored)
     counts["inspections"] += len(inspections)
 

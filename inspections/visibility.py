@@ -4,9 +4,9 @@ Kept apart from ``inspections.selectors`` so that the other apps' selectors can 
 each other in a circle.
 """
 
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import QuerySet
 
-from inspections.models import Inspection, InspectionStatus, inspection_date
+from inspections.models import Inspection, InspectionStatus
 from inspections.roles import can_see_drafts
 
 
@@ -19,9 +19,11 @@ def visible_inspections(*, user) -> QuerySet[Inspection]:
 
 
 def latest_inspections(*, user) -> QuerySet[Inspection]:
-    """Each service's latest visible inspection (by publication date, else fieldwork), one row per service."""
-    visible = visible_inspections(user=user)
-    latest_of_service = visible.filter(service=OuterRef("service")).order_by(
-        inspection_date().desc(nulls_last=True), "-pk"
-    )
-    return visible.filter(pk=Subquery(latest_of_service.values("pk")[:1]))
+    """Each service's latest visible inspection (by publication date, else fieldwork), one row per service.
+
+    Reads the stored flags (``inspections.services.inspections_flag_latest``): for inspectors the latest of all,
+    for everyone else the latest published one.
+    """
+    if can_see_drafts(user):
+        return Inspection.objects.filter(is_latest=True)
+    return Inspection.objects.filter(is_latest_published=True, status=InspectionStatus.PUBLISHED)
