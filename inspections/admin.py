@@ -8,7 +8,8 @@ django-simple-history (the "History" button).
 
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
+from django.contrib.admin import helpers
+from django.contrib.admin.widgets import AutocompleteSelect, RelatedFieldWidgetWrapper
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
@@ -111,11 +112,74 @@ class PlainTextarea(forms.Textarea):
         )
 
 
+class PlainInput:
+    """An input written out in Python, for the same reason as PlainSelect (mixed into Django's input widgets)."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        value = widget["value"]
+        return format_html(
+            '<input type="{}" name="{}"{}{}>',
+            widget["type"],
+            widget["name"],
+            format_html(' value="{}"', value) if value is not None else "",
+            flatatt(widget["attrs"]),
+        )
+
+
+class PlainTextInput(PlainInput, forms.TextInput):
+    pass
+
+
+class PlainNumberInput(PlainInput, forms.NumberInput):
+    pass
+
+
+class PlainHiddenInput(PlainInput, forms.HiddenInput):
+    pass
+
+
+class PlainCheckboxInput(PlainInput, forms.CheckboxInput):
+    pass
+
+
+# Most specific first: the admin's own widgets (AdminTextInputWidget, AdminIntegerFieldWidget) are subclasses.
+PLAIN_WIDGETS = (
+    (forms.CheckboxInput, PlainCheckboxInput),
+    (forms.HiddenInput, PlainHiddenInput),
+    (forms.NumberInput, PlainNumberInput),
+    (forms.TextInput, PlainTextInput),
+)
+
+
+def _plain_widget(field) -> None:
+    """Swap a form field's input widget for the same widget written out in Python (same attributes)."""
+    if isinstance(field.widget, PlainInput):
+        return
+    plain = next((plain for kind, plain in PLAIN_WIDGETS if isinstance(field.widget, kind)), None)
+    if plain is not None:
+        widget = field.widget
+        field.widget = plain(attrs=widget.attrs)
+        field.widget.is_required = widget.is_required
+        if isinstance(widget, forms.CheckboxInput):
+            field.widget.check_test = widget.check_test
+
+
+class CompactFormSet(BaseInlineFormSet):
+    """Every input of every row, including the id, the inspection and the delete box, written out in Python."""
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        for field in form.fields.values():
+            _plain_widget(field)
+
+
 class CompactInline(admin.TabularInline):
     """A tabular inline sized for reading many rows: small text boxes, plain selects, no icons on every row."""
 
     extra = 0
     text_rows: dict[str, int] = {}
+    formset = CompactFormSet
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name in self.text_rows:
@@ -124,7 +188,11 @@ class CompactInline(admin.TabularInline):
             kwargs["widget"] = PlainSelect
         formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
         if formfield is not None and isinstance(formfield.widget, RelatedFieldWidgetWrapper):
-            formfield.widget = PlainSelect(choices=formfield.widget.widget.choices)
+            inner = formfield.widget.widget
+            if isinstance(inner, AutocompleteSelect):
+                formfield.widget = inner  # only the chosen rows are read (KnownLabelsAutocomplete)
+                return formfield
+            formfield.widget = PlainSelect(choices=inner.choices)
         if db_field.is_relation:
             formfield = _with_choices_read_once(formfield, request, key=(self.model, db_field.name))
         return formfield
@@ -165,13 +233,18 @@ def _with_choices_read_once(formfield, request: HttpRequest, *, key: tuple):
     if formfield is None:
         return formfield
     cache = request.__dict__.setdefault("_inline_choices", {})
+    queryset = getattr(formfield, "queryset", None)
+    if queryset is not None:
+        # The same choices in two inlines (a finding's standard, a judgement's standard) are read once.
+        key = (queryset.model, str(queryset.query))
     if key not in cache:
-        cache[key] = list(formfield.choices)
+        # Iterating (not len()) reads the rows in one query, without a COUNT first.
+        cache[key] = list(iter(formfield.choices))
     formfield.choices = cache[key]
     return formfield
 
 
-class JudgementFormSet(BaseInlineFormSet):
+class JudgementFormSet(CompactFormSet):
     """Checks every judgement against the rule, using the key-question % entered on the same page."""
 
     key_question_formset: BaseInlineFormSet | None = None
@@ -275,11 +348,51 @@ class KeyFactInline(CompactInline):
     fields = ["position", "measure", "value", "unit", "comparator", "comparator_value", "period", "source", "area"]
 
 
+class KnownLabelsAutocomplete(AutocompleteSelect):
+    """An autocomplete whose chosen options' labels are read once for the whole inline, not once per row."""
+
+    def __init__(self, *args, labels: dict[str, str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.labels = labels
+
+    def optgroups(self, name, value, attr=None):
+        chosen = [str(v) for v in value if str(v) not in self.choices.field.empty_values]
+        missing = [pk for pk in chosen if pk not in self.labels]
+        if missing:  # a value typed into a page that came back with errors
+            self.labels.update(
+                (str(pk), str(row)) for pk, row in self.choices.queryset.in_bulk([int(p) for p in missing]).items()
+            )
+        options = [] if self.is_required else [self.create_option(name, "", "", False, 0)]
+        options += [self.create_option(name, pk, self.labels.get(pk, pk), True, 1 + i) for i, pk in enumerate(chosen)]
+        return [(None, options, 0)]
+
+
 class InspectionAreaInline(CompactInline):
+    """The local authorities, chosen by autocomplete: a select of every authority would be thousands long."""
+
     model = InspectionArea
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[InspectionArea]:
         return super().get_queryset(request).select_related("local_authority")
+
+    def get_formset(self, request, obj=None, **kwargs):
+        self._inspection = obj
+        return super().get_formset(request, obj, **kwargs)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "local_authority":
+            inspection = getattr(self, "_inspection", None)
+            rows = (
+                InspectionArea.objects.filter(inspection=inspection).values_list(
+                    "local_authority_id", "local_authority__name"
+                )
+                if inspection is not None and inspection.pk
+                else []
+            )
+            kwargs["widget"] = KnownLabelsAutocomplete(
+                db_field, self.admin_site, using=kwargs.get("using"), labels={str(pk): name for pk, name in rows}
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     extra = 0
     fields = ["position", "local_authority"]
@@ -347,6 +460,15 @@ class OverallRatingFilter(admin.SimpleListFilter):
         return queryset
 
 
+class SameMediaInlineFormSet(helpers.InlineAdminFormSet):
+    """An inline's media from its empty form alone: every row has the same widgets, and merging two hundred rows'
+    media one by one took seconds."""
+
+    @property
+    def media(self):
+        return self.opts.media + self.formset.media + self.formset.empty_form.media
+
+
 @admin.register(Inspection)
 class InspectionAdmin(DateHierarchyChecked, ReadOnlyHistoryAdmin):
     list_display = ["service_name", "when", "framework", "status", "overall", "lead_inspector"]
@@ -360,7 +482,10 @@ class InspectionAdmin(DateHierarchyChecked, ReadOnlyHistoryAdmin):
         "title",
         "local_authorities__name",
     ]
-    date_hierarchy = "published_on"
+    # At national scale: no count of every inspection on each page (the filtered count is enough), no date
+    # drill-down (it reads the distinct dates of every inspection), newest first from an index.
+    show_full_result_count = False
+    ordering = ["-published_on", "-id"]
     autocomplete_fields = ["service"]
     readonly_fields = ["derived_overall_rating"]
     form = InspectionForm
@@ -400,6 +525,12 @@ class InspectionAdmin(DateHierarchyChecked, ReadOnlyHistoryAdmin):
             name="inspections_inspection_audit",
         )
         return [*import_urls(self.admin_site), audit, *super().get_urls()]
+
+    def get_inline_formsets(self, request, formsets, inline_instances, obj=None):
+        inline_formsets = super().get_inline_formsets(request, formsets, inline_instances, obj)
+        for inline_formset in inline_formsets:
+            inline_formset.__class__ = SameMediaInlineFormSet
+        return inline_formsets
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Inspection]:
         inspections = super().get_queryset(request).select_related("service", "framework", "overall_rating")

@@ -149,6 +149,7 @@ class Inspection(models.Model):
                 condition=Q(status="published"),
                 name="inspection_published_by_date",
             ),
+            models.Index(fields=["-published_on", "-id"], name="inspection_newest_first"),
             models.Index(fields=["framework", "service"], condition=Q(is_latest=True), name="inspection_latest"),
             models.Index(
                 fields=["framework", "service"],

@@ -1,8 +1,10 @@
 """Reads of frameworks and of the rules an inspection's ratings must follow."""
 
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet
 
 from inspections.models import Inspection, Service, inspection_date
@@ -17,6 +19,7 @@ from ratings.models import (
     OverallBand,
     PercentBand,
     RatedBy,
+    RatingScale,
     Standard,
 )
 
@@ -72,8 +75,51 @@ def framework_rule_set(*, framework: Framework) -> rules.RuleSet:
     )
 
 
+# Frameworks change once in years, and every page reads one: their catalogues are kept in the process and read
+# again when the frameworks' history moves on (every save and delete through the ORM writes a history row, in any
+# process). One small query checks that instead of seven reading the catalogue. A framework row changed without
+# history (a queryset ``update()``, raw SQL) is not seen until ``framework_catalogues_forget()``.
+FRAMEWORK_MODELS = (RatingScale, Grade, Framework, Domain, Standard, KeyQuestion, PercentBand, OverallBand)
+_cache_lock = threading.Lock()
+_cache: dict = {"version": None, "catalogues": {}, "complete": False}
+
+
+def framework_catalogues_forget() -> None:
+    """Drop the catalogues kept in this process (tests, and after writing framework rows without history)."""
+    with _cache_lock:
+        _cache.update(version=None, catalogues={}, complete=False)
+
+
+def _frameworks_version() -> tuple:
+    tables = [model.history.model._meta.db_table for model in FRAMEWORK_MODELS]
+    sql = "SELECT " + ", ".join(f"(SELECT MAX(history_id) FROM {table})" for table in tables)
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        return (connection.alias, connection.settings_dict["NAME"], *cursor.fetchone())
+
+
 def framework_catalogues(*, codes: Iterable[str] | None = None) -> dict[str, FrameworkCatalogue]:
-    """Catalogues of the named frameworks (all when ``codes`` is None), in a fixed number of queries."""
+    """Catalogues of the named frameworks (all when ``codes`` is None): one query when they are kept in the
+    process and unchanged, eight otherwise. Treat them as read-only: they are shared."""
+    codes = None if codes is None else list(codes)
+    version = _frameworks_version()
+    with _cache_lock:
+        if _cache["version"] != version:
+            _cache.update(version=version, catalogues={}, complete=False)
+        kept = _cache["catalogues"]
+        if codes is None and _cache["complete"]:
+            return dict(kept)
+        if codes is not None and all(code in kept for code in codes):
+            return {code: kept[code] for code in codes}
+    catalogues = _framework_catalogues_read(codes=codes)
+    with _cache_lock:
+        if _cache["version"] == version:
+            _cache["catalogues"].update(catalogues)
+            _cache["complete"] = _cache["complete"] or codes is None
+    return catalogues
+
+
+def _framework_catalogues_read(*, codes: list[str] | None) -> dict[str, FrameworkCatalogue]:
     frameworks = Framework.objects.select_related("rating_scale").prefetch_related(
         "rating_scale__grades",
         Prefetch("percent_bands", queryset=PercentBand.objects.select_related("grade")),

@@ -18,6 +18,7 @@ from inspections.models import Inspection, InspectionArea, KeyFact, LocalAuthori
 from inspections.roles import ANALYST, INSPECTOR, MANAGER, STAFF_ADMINISTRATOR
 from inspections.services import LoadResult, documents_load, reports_load
 from ratings.models import Judgement, KeyQuestionScore
+from ratings.selectors import framework_catalogues_forget
 from ratings.services import frameworks_load
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -73,6 +74,14 @@ def plain_static_files(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture(autouse=True)
+def fresh_framework_catalogues():
+    """Each test reads frameworks afresh: a rolled-back test's rows may come back with the same ids (SQLite)."""
+    framework_catalogues_forget()
+    yield
+    framework_catalogues_forget()
 
 
 @pytest.fixture

@@ -59,6 +59,10 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='inspection',
+            index=models.Index(fields=['-published_on', '-id'], name='inspection_newest_first'),
+        ),
+        migrations.AddIndex(
+            model_name='inspection',
             index=models.Index(condition=models.Q(('is_latest', True)), fields=['framework', 'service'], name='inspection_latest'),
         ),
         migrations.AddIndex(

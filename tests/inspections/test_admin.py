@@ -65,11 +65,36 @@ def test_change_page_runs_a_fixed_number_of_queries(client, reports, inspector, 
     client.force_login(inspector)
     western_bay, warwickshire = inspection_of("western-bay"), inspection_of("warwickshire")
     assert western_bay.findings.count() != warwickshire.findings.count()
-    client.get(change_url(western_bay))  # warm the session and permission caches
-    with django_assert_num_queries(44):
+    client.get(change_url(western_bay))  # warm the session, the permission caches and the framework catalogue
+    with django_assert_num_queries(23):
         client.get(change_url(western_bay))
-    with django_assert_num_queries(44):
+    with django_assert_num_queries(23):
         client.get(change_url(warwickshire))
+
+
+def test_change_page_offers_authorities_by_autocomplete_not_a_list_of_all(client, reports, inspector):
+    client.force_login(inspector)
+    html = client.get(change_url(inspection_of("western-bay"))).content.decode()
+    for name in ("Swansea", "Neath Port Talbot", "Bridgend"):  # its own, chosen
+        assert f"selected>{name}</option>" in html
+    for name in ("Swindon", "Bromley", "Warwickshire"):  # every other authority is left to the search
+        assert f">{name}</option>" not in html
+    assert 'data-ajax--url="/admin/autocomplete/"' in html
+
+
+def test_inspection_list_shows_no_full_count_and_no_date_drill_down(
+    client, reports, inspector, django_assert_num_queries
+):
+    client.force_login(inspector)
+    url = reverse("admin:inspections_inspection_changelist")
+    client.get(url)
+    with django_assert_num_queries(8):
+        html = client.get(url).content.decode()
+    assert 'class="xfull"' not in html  # the date drill-down
+    assert " total)" not in html  # the full count
+    rows = [pk for pk in Inspection.objects.order_by("-published_on", "-id").values_list("pk", flat=True)]
+    positions = [html.index(f"/admin/inspections/inspection/{pk}/change/") for pk in rows]
+    assert positions == sorted(positions)  # newest first
 
 
 def test_inspector_rating_against_the_rule_is_refused_without_discretion(client, reports, inspector):

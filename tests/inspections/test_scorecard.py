@@ -145,7 +145,9 @@ def test_scorecard_western_bay_key_questions_against_the_bands(client):
 
 
 def test_scorecard_bands_are_the_framework_data_not_code(client):
-    PercentBand.objects.filter(framework__code="standards-2018", grade__name="Good").update(min_percent=70)
+    band = PercentBand.objects.get(framework__code="standards-2018", grade__name="Good")
+    band.min_percent = 70
+    band.save()  # as the admin saves it: the history moves on and every process reads the framework again
     html = scorecard(client, "western-bay")
     assert "65% to 79% Good" not in html
     assert "70% to 79% Good; 50% to 69% Requires improvement" in html
@@ -372,14 +374,16 @@ def test_scorecard_ignores_query_parameters(client):
 
 def test_scorecard_runs_a_fixed_number_of_queries(client, analyst, django_assert_num_queries):
     url = reverse("service_scorecard", args=["western-bay"])
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(8 + 7):  # the first request reads the framework catalogue (seven queries)
         client.get(url)
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(8):  # then one query checks that the kept catalogue is current
+        client.get(url)
+    with django_assert_num_queries(8):
         client.get(reverse("service_scorecard", args=["warwickshire"]))
     western_bay_improved()  # a second inspection: more rows, the same queries
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(8):
         assert "change-2.1" in client.get(url).content.decode()
     client.force_login(analyst)
     client.get(url)  # warm the session
-    with django_assert_num_queries(18):  # and the session, the user and the user's permissions
+    with django_assert_num_queries(12):  # and the session, the user and the user's permissions
         client.get(url)
