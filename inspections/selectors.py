@@ -164,17 +164,6 @@ def service_filter(*, user, params) -> ServiceFilter:
     return ServiceFilter(params, queryset=rows)
 
 
-def service_list_judgements(*, inspections: list[Inspection]) -> dict[int, dict[str, str | None]]:
-    """Each listed inspection's rating of every standard, by inspection id then standard code (one query)."""
-    ratings: dict[int, dict[str, str | None]] = {inspection.pk: {} for inspection in inspections}
-    judgements = Judgement.objects.filter(inspection__in=list(ratings)).select_related("standard", "rating")
-    for judgement in judgements.order_by("standard__position"):
-        ratings[judgement.inspection_id][judgement.standard.code] = (
-            judgement.rating.name if judgement.rating_id else None
-        )
-    return ratings
-
-
 # The service scorecard and the inspection page ---------------------------------------------------------------------
 
 FINDING_HEADINGS = {

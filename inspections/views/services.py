@@ -5,7 +5,7 @@ from django.db.models import prefetch_related_objects
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from inspections.exports import csv_response, json_response, service_rows
+from inspections.exports import CHUNK, csv_response, export_queryset, json_response, service_rows
 from inspections.selectors import service_filter
 
 PAGE_SIZE = 25
@@ -17,7 +17,10 @@ def service_list(request: HttpRequest) -> HttpResponse:
     output = request.GET.get("format", "html")
     valid = filterset.is_valid() and output in {"html", *FORMATS}
     if valid and output in FORMATS:
-        rows = service_rows(filterset.qs.iterator(chunk_size=500), base_url=request.build_absolute_uri("/").rstrip("/"))
+        rows = service_rows(
+            export_queryset(filterset.qs).iterator(chunk_size=CHUNK),
+            base_url=request.build_absolute_uri("/").rstrip("/"),
+        )
         return FORMATS[output](rows, filename="services")
 
     errors = [
