@@ -109,8 +109,12 @@ def inspection_audit(*, inspection_id: int) -> list[AuditEntry]:
 
 
 def _audited_fields(model) -> list:
-    # The version counts saves (optimistic locking): every save changes it, so it says nothing.
-    return [f for f in model._meta.concrete_fields if f.name not in ("id", "inspection", "version")]
+    # The version counts saves (optimistic locking): every save changes it, so it says nothing. Fields the
+    # history does not keep (derived ones: the latest flags, the search vector) have no before and after.
+    recorded = {field.name for field in model.history.model._meta.fields}
+    return [
+        f for f in model._meta.concrete_fields if f.name not in ("id", "inspection", "version") and f.name in recorded
+    ]
 
 
 def _related_names(model, fields, records) -> dict:
