@@ -485,6 +485,7 @@ class InspectionAdmin(DateHierarchyChecked, ReadOnlyHistoryAdmin):
     # At national scale: no count of every inspection on each page (the filtered count is enough), no date
     # drill-down (it reads the distinct dates of every inspection), newest first from an index.
     show_full_result_count = False
+    date_lookups_checked = "published_on"
     ordering = ["-published_on", "-id"]
     autocomplete_fields = ["service"]
     readonly_fields = ["derived_overall_rating"]

@@ -15,10 +15,14 @@ DATE_PART = re.compile(r"[0-9]{1,4}", flags=re.ASCII)
 class DateHierarchyChecked:
     """A ModelAdmin mixin: a date hierarchy parameter must be 1 to 4 ASCII digits, or the lookup is refused."""
 
+    # A list without a date hierarchy (too costly at scale) still accepts its date lookups in the URL.
+    date_lookups_checked: str | None = None
+
     def get_changelist_instance(self, request):
-        if self.date_hierarchy:
+        field = self.date_hierarchy or self.date_lookups_checked
+        if field:
             for part in ("year", "month", "day"):
-                for value in request.GET.getlist(f"{self.date_hierarchy}__{part}"):
+                for value in request.GET.getlist(f"{field}__{part}"):
                     if not DATE_PART.fullmatch(value):
                         raise IncorrectLookupParameters(f"{part} must be a number")
         return super().get_changelist_instance(request)
