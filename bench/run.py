@@ -42,6 +42,10 @@ def main() -> int:
     server = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432").rstrip("/")
     database_url = f"{server}/{config['database']}"
     repeat = int(os.environ.get("BENCH_REPEAT", "20"))
+    # Production settings (also for the manage.py commands that prepare the database), measured in process over
+    # plain HTTP: a key of its own, no redirect to HTTPS.
+    os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only-secret-key-" + "x" * 40)
+    os.environ["DJANGO_SECURE_SSL_REDIRECT"] = "0"
     started = time.monotonic()
     database_prepare(server=server, database_url=database_url, scale=scale, config=config)
     prepared = time.monotonic() - started
@@ -52,9 +56,6 @@ def main() -> int:
     os.environ["DATABASE_URL"] = database_url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "inspections.settings")
     os.environ["DJANGO_DEBUG"] = ""
-    # Production settings, measured in process over plain HTTP: a key of its own, no redirect to HTTPS.
-    os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only-secret-key-" + "x" * 40)
-    os.environ["DJANGO_SECURE_SSL_REDIRECT"] = "0"
     sys.path.insert(0, str(ROOT))
     import django
 
