@@ -64,9 +64,11 @@ def changelist_parameters(model_admin, user) -> dict[str, list[str]]:
         for choice in spec.choices(changelist):
             for name, value in parse_qsl(urlsplit(choice["query_string"]).query):
                 parameters.setdefault(name, []).append(value)
-    if model_admin.date_hierarchy:
+    # A list with no date hierarchy (too costly at scale) may still accept its date lookups from a URL.
+    date_field = model_admin.date_hierarchy or getattr(model_admin, "date_lookups_checked", None)
+    if date_field:
         for part in ("year", "month", "day"):
-            parameters[f"{model_admin.date_hierarchy}__{part}"] = ["2015", "5", "11"]
+            parameters[f"{date_field}__{part}"] = ["2015", "5", "11"]
     return parameters
 
 
