@@ -373,8 +373,16 @@ def inspections_flag_latest(*, service_ids: list[int] | None = None) -> None:
         cursor.execute(LATEST_SQL.format(services=services), params)
 
 
+def inspection_saving(sender, instance: Inspection, **kwargs) -> None:
+    """Before an inspection is saved: remember the service it is stored under, in case the save moves it."""
+    if kwargs.get("raw") or instance.pk is None:
+        return
+    instance._stored_service_id = Inspection.objects.filter(pk=instance.pk).values_list("service_id", flat=True).first()
+
+
 def inspection_changed(sender, instance: Inspection, **kwargs) -> None:
-    """After an inspection is saved or deleted: its service's latest flags again (one statement)."""
+    """After an inspection is saved or deleted: the latest flags of its service, and of the service it left."""
     if kwargs.get("raw"):
         return
-    inspections_flag_latest(service_ids=[instance.service_id])
+    left = getattr(instance, "_stored_service_id", None)
+    inspections_flag_latest(service_ids=sorted({instance.service_id} | ({left} if left else set())))

@@ -69,3 +69,12 @@ def test_flag_latest_repairs_flags_set_by_hand(reports):
     assert Inspection.objects.filter(is_latest=True).count() == 5
     assert Inspection.objects.filter(is_latest_published=True).count() == 5
     assert set(Inspection.objects.filter(is_latest=True).values_list("service__slug", flat=True)) == set(SLUGS)
+
+
+def test_moving_an_inspection_to_another_service_gives_the_service_it_left_its_latest_back(reports):
+    draft = newer_draft("swindon")
+    draft.service = Inspection.objects.get(service__slug="bromley").service
+    draft.save()
+
+    assert [row[2:] for row in flags("swindon")] == [(True, True)]
+    assert [row[2:] for row in flags("bromley")] == [(False, True), (True, False)]
