@@ -1,5 +1,6 @@
 """Reads of frameworks and of the rules an inspection's ratings must follow."""
 
+import functools
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -88,14 +89,43 @@ def framework_catalogues_forget() -> None:
     """Drop the catalogues kept in this process (tests, and after writing framework rows without history)."""
     with _cache_lock:
         _cache.update(version=None, catalogues={}, complete=False)
+    _request.version = None
+
+
+@functools.cache
+def _frameworks_version_sql() -> str:
+    # Built once: reading ``Model.history`` goes through simple-history's descriptor, dear on every request.
+    tables = [model.history.model._meta.db_table for model in FRAMEWORK_MODELS]
+    return "SELECT " + ", ".join(f"(SELECT MAX(history_id) FROM {table})" for table in tables)
+
+
+def _frameworks_version_read() -> tuple:
+    with connection.cursor() as cursor:
+        cursor.execute(_frameworks_version_sql())
+        return (connection.alias, connection.settings_dict["NAME"], *cursor.fetchone())
+
+
+# Within one request the frameworks' version is read once, however many reads of the catalogues the page makes
+# (its filters' choices, its inspections' frameworks). Outside a request (commands, shells) every read checks.
+_request = threading.local()
+
+
+def frameworks_request_started(**kwargs) -> None:
+    _request.version = None
+    _request.active = True
+
+
+def frameworks_request_finished(**kwargs) -> None:
+    _request.version = None
+    _request.active = False
 
 
 def _frameworks_version() -> tuple:
-    tables = [model.history.model._meta.db_table for model in FRAMEWORK_MODELS]
-    sql = "SELECT " + ", ".join(f"(SELECT MAX(history_id) FROM {table})" for table in tables)
-    with connection.cursor() as cursor:
-        cursor.execute(sql)
-        return (connection.alias, connection.settings_dict["NAME"], *cursor.fetchone())
+    if not getattr(_request, "active", False):
+        return _frameworks_version_read()
+    if _request.version is None:
+        _request.version = _frameworks_version_read()
+    return _request.version
 
 
 def framework_catalogues(*, codes: Iterable[str] | None = None) -> dict[str, FrameworkCatalogue]:
@@ -150,6 +180,63 @@ def _framework_catalogues_read(*, codes: list[str] | None) -> dict[str, Framewor
 def framework_catalogue(*, framework: Framework) -> FrameworkCatalogue:
     """One framework's catalogue (see ``framework_catalogues``)."""
     return framework_catalogues(codes=[framework.code])[framework.code]
+
+
+def grade_names() -> list[str]:
+    """Every grade's name once, scale by scale (by the scale's name), best first: a rating filter's choices.
+
+    From the catalogues kept in the process, so a page's filters cost no query of their own."""
+    scales: dict[str, list[Grade]] = {}
+    for catalogue in framework_catalogues().values():
+        if catalogue.framework.rating_scale_id is not None:
+            scales[catalogue.framework.rating_scale.name] = list(catalogue.grades.values())
+    names = [grade.name for scale in sorted(scales) for grade in sorted(scales[scale], key=lambda g: -g.points)]
+    return list(dict.fromkeys(names))
+
+
+def grade_ids(*, names: Iterable[str]) -> list[int]:
+    """The ids of the grades of these names on every scale ("Good" is a grade of two scales)."""
+    wanted = set(names)
+    return sorted(
+        grade.pk
+        for catalogue in framework_catalogues().values()
+        for grade in catalogue.grades.values()
+        if grade.name in wanted
+    )
+
+
+def _frameworks_in_force_order(catalogues: dict[str, FrameworkCatalogue]) -> list[FrameworkCatalogue]:
+    return sorted(
+        catalogues.values(),
+        key=lambda c: (c.framework.in_force_from is None, c.framework.in_force_from or 0, c.framework.code),
+    )
+
+
+def standard_labels() -> dict[str, str]:
+    """Every standard (or theme) code once, oldest framework first, each with its name and framework's name:
+    "2.1 Assessment (Inspection standards 2018)". Frameworks share theme codes; the oldest names them."""
+    labels: dict[str, str] = {}
+    for catalogue in _frameworks_in_force_order(framework_catalogues()):
+        for standard in sorted(catalogue.standards.values(), key=lambda s: (s.position, s.code)):
+            labels.setdefault(standard.code, f"{standard.code} {standard.name} ({catalogue.framework.name})")
+    return labels
+
+
+def standard_ids(*, code: str) -> list[int]:
+    """The ids of the standards with this code in every framework (FJI and SQS share theme codes)."""
+    return sorted(
+        catalogue.standards[code].pk for catalogue in framework_catalogues().values() if code in catalogue.standards
+    )
+
+
+def framework_choices() -> list[tuple[str, str]]:
+    """(code, name) of every framework, oldest first."""
+    return [(c.framework.code, c.framework.name) for c in _frameworks_in_force_order(framework_catalogues())]
+
+
+def framework_id(*, code: str) -> int | None:
+    catalogue = framework_catalogues().get(code)
+    return catalogue.framework.pk if catalogue is not None else None
 
 
 def inspection_derived_overall(*, inspection) -> str | None:
