@@ -390,7 +390,7 @@ def service_scorecard_get(*, slug: str, user) -> ServiceScorecard | None:
     # The judgements of both inspections in one query, whether or not there is a previous one.
     prefetch_related_objects(
         [latest] if previous is None else [latest, previous],
-        Prefetch("judgements", queryset=Judgement.objects.select_related("rating")),
+        Prefetch("judgements", queryset=Judgement.objects.select_related("rating").order_by()),
     )
     report = _inspection_report(inspection=latest, finding_kinds=SCORECARD_FINDING_KINDS)
     change = None
@@ -404,20 +404,27 @@ def inspection_report_get(*, pk: int, user) -> InspectionReport | None:
     inspection = _inspections_with_framework(user=user).filter(pk=pk).first()
     if inspection is None:
         return None
-    prefetch_related_objects([inspection], Prefetch("judgements", queryset=Judgement.objects.select_related("rating")))
+    prefetch_related_objects(
+        [inspection], Prefetch("judgements", queryset=Judgement.objects.select_related("rating").order_by())
+    )
     return _inspection_report(inspection=inspection, finding_kinds=None)
 
 
 def _inspection_report(*, inspection: Inspection, finding_kinds: tuple[str, ...] | None) -> InspectionReport:
     """Fetch an inspection's rows (its judgements already prefetched) and arrange them by the framework."""
-    findings = Finding.objects.order_by("position", "pk")
+    # Explicit orders throughout: the models' default orders start with "inspection", which joins the inspection
+    # and its service only to sort rows that all belong to one inspection. The search vectors stay in the database.
+    findings = Finding.objects.defer("search_vector").order_by("position", "pk")
     if finding_kinds is not None:
         findings = findings.filter(kind__in=finding_kinds)
     prefetch_related_objects(
         [inspection],
-        Prefetch("areas", queryset=InspectionArea.objects.select_related("local_authority")),
-        Prefetch("key_question_scores", queryset=KeyQuestionScore.objects.all()),
-        Prefetch("recommendations", queryset=Recommendation.objects.select_related("domain").order_by("number")),
+        Prefetch("areas", queryset=InspectionArea.objects.select_related("local_authority").order_by("position", "pk")),
+        Prefetch("key_question_scores", queryset=KeyQuestionScore.objects.order_by()),
+        Prefetch(
+            "recommendations",
+            queryset=Recommendation.objects.defer("search_vector").select_related("domain").order_by("number"),
+        ),
         Prefetch("findings", queryset=findings),
         Prefetch("key_facts", queryset=KeyFact.objects.order_by("position", "pk")),
     )
