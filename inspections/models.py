@@ -65,6 +65,11 @@ class InspectionStatus(models.TextChoices):
     PUBLISHED = "published", "Published"
 
 
+def inspection_date() -> Coalesce:
+    """When an inspection happened, for ordering: its publication date, else its fieldwork dates."""
+    return Coalesce("published_on", "fieldwork_end_on", "fieldwork_start_on")
+
+
 # The key of the partial indexes of each service's latest inspection (``Inspection.Meta.indexes``).
 LATEST_INDEX_FIELDS = [
     "service",
@@ -163,6 +168,7 @@ class Inspection(models.Model):
                 name="inspection_published_by_date",
             ),
             models.Index(fields=["-published_on", "-id"], name="inspection_newest_first"),
+
             # Each service's latest row, with what the services list filters and counts on: a count or a
             # filter over every service reads these small indexes alone, never the scattered table rows; the
             # list in name order walks the services by name and finds each one's latest row here.
@@ -227,11 +233,6 @@ class InspectionArea(models.Model):
 
     def __str__(self) -> str:
         return self.local_authority.name
-
-
-def inspection_date() -> Coalesce:
-    """When an inspection happened, for ordering: its publication date, else its fieldwork dates."""
-    return Coalesce("published_on", "fieldwork_end_on", "fieldwork_start_on")
 
 
 def format_partial_date(value: datetime.date | None, precision: str) -> str:

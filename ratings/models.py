@@ -221,6 +221,9 @@ class Judgement(models.Model):
                 violation_error_message="Professional discretion needs its reason in the note.",
             ),
         ]
+        # The ratings of many inspections read from the index alone: the overview's counts of every latest
+        # inspection's ratings, the services list's "standard rated" filter.
+        indexes = [models.Index(fields=["inspection", "standard", "rating"], name="judgement_rating_by_inspection")]
 
     def __str__(self) -> str:
         return f"{self.standard}: {self.rating or 'not rated'}"

@@ -8,7 +8,9 @@ from dataclasses import dataclass, field
 from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet
 
+from inspections.data_version import cached_until_data_changes
 from inspections.models import Inspection, Service, inspection_date
+from inspections.roles import can_see_drafts
 from inspections.visibility import latest_inspections, visible_inspections
 from ratings import rules
 from ratings.models import (
@@ -322,13 +324,24 @@ def _has_overall_rule() -> Exists:
 
 
 def ratings_overview(*, user) -> RatingsOverview:
-    """The national picture a user may see, in seven queries whatever the number of services or inspections.
+    """The national picture a user may see: computed once after each change to the inspections or judgements
+    (``inspections.data_version``), then read from the cache in two queries (the frameworks' version, the data's
+    token), whatever the number of services or inspections.
 
     Counts and distributions come from each service's latest visible inspection (drafts only for users who may
     see them). One distribution per framework, since each framework has its own rating scale. A framework shows
     an overall distribution when it has an overall rule or one of its reports gives an overall rating.
     """
+    drafts = can_see_drafts(user)
+    return cached_until_data_changes(
+        "ratings-overview",
+        variant=(drafts, _frameworks_version()),
+        compute=lambda: ratings_overview_compute(user=user),
+    )
 
+
+def ratings_overview_compute(*, user) -> RatingsOverview:
+    """``ratings_overview`` read from the tables, in seven queries whatever the number of services."""
     latest = latest_inspections(user=user)
     overall_rows = latest.values("framework_id", "overall_rating__name").annotate(count=Count("pk")).order_by()
     services_by_framework: dict[int, int] = {}

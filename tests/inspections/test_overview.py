@@ -4,10 +4,13 @@ import re
 from html.parser import HTMLParser
 
 import pytest
+from django.core.cache import cache
+from django.db import connection
 from django.urls import reverse
 
 from inspections.models import Inspection, InspectionStatus
 from inspections.services import documents_load
+from ratings.models import Judgement
 from tests.conftest import report_document
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db, pytest.mark.usefixtures("loaded_reports")]
@@ -236,15 +239,58 @@ def test_overview_marks_the_active_navigation_item(client):
     assert html.count("<h1") == 1
 
 
-@pytest.mark.parametrize(("role", "queries"), [(None, 7), ("analyst", 11), ("inspector", 11)])
-def test_overview_runs_a_fixed_number_of_queries(client, request, django_assert_num_queries, role, queries):
+@pytest.mark.parametrize(("role", "cached", "computed"), [(None, 2, 9), ("analyst", 6, 13), ("inspector", 6, 13)])
+def test_overview_runs_a_fixed_number_of_queries(client, request, django_assert_num_queries, role, cached, computed):
+    """Computed: the frameworks' version, the data's token and seven reads; cached: the version and the token
+    (and the session, the user and the user's permissions when logged in)."""
     if role:
         client.force_login(request.getfixturevalue(role))
-    with django_assert_num_queries(queries):
+    cache.clear()
+    with django_assert_num_queries(computed):
         assert client.get(URL).status_code == 200
-    # More inspections (a later one for Western Bay) do not add a query.
+    with django_assert_num_queries(cached):
+        assert client.get(URL).status_code == 200
+    # More inspections (a later one for Western Bay) do not add a query; the change is seen at once.
     later = report_document("western-bay")
     later.update(published="2022-01")
     documents_load(documents=[("later.json", later)])
-    with django_assert_num_queries(queries):
+    with django_assert_num_queries(computed):
+        assert "March 2022" not in text(client.get(URL))
+    with django_assert_num_queries(cached):
         assert client.get(URL).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        pytest.param(
+            lambda: Judgement.objects.filter(inspection__service__slug="western-bay", standard__code="2.1").update(
+                rating=None
+            ),
+            id="judgement-updated-without-signals",
+        ),
+        pytest.param(
+            lambda: Judgement.objects.filter(inspection__service__slug="western-bay", standard__code="2.1").delete(),
+            id="judgement-deleted",
+        ),
+        pytest.param(lambda: _raw_sql("UPDATE ratings_judgement SET rating_id = NULL WHERE id = %s"), id="raw-sql"),
+    ],
+)
+def test_overview_is_never_served_from_the_cache_after_the_judgements_change(client, change):
+    assert tables(client.get(URL))[STANDARDS_2018][6] == ["2.1 Assessment", "1", "0", "0", "1", "0"]
+    assert tables(client.get(URL))[STANDARDS_2018][6] == ["2.1 Assessment", "1", "0", "0", "1", "0"]  # cached
+    change()
+    assert tables(client.get(URL))[STANDARDS_2018][6] == ["2.1 Assessment", "1", "0", "0", "0", "1"]
+
+
+def test_overview_is_never_served_from_the_cache_after_an_inspection_is_withdrawn(client, analyst):
+    client.force_login(analyst)
+    assert client.get(URL).context["overview"].services == 5
+    Inspection.objects.filter(service__slug="western-bay").update(status=InspectionStatus.DRAFT)
+    assert client.get(URL).context["overview"].services == 4
+
+
+def _raw_sql(sql: str) -> None:
+    judgement = Judgement.objects.get(inspection__service__slug="western-bay", standard__code="2.1")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [judgement.pk])
