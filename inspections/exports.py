@@ -66,43 +66,60 @@ RATINGS_SQL = {
 }
 
 
-def export_queryset(inspections: QuerySet[Inspection]) -> QuerySet[Inspection]:
-    """The listed inspections with their authorities and standard ratings joined in, for ``service_rows``."""
+# The columns an export reads: plain values, not model instances (four per row), for speed at national scale.
+EXPORT_VALUES = (
+    "service__name",
+    "service__slug",
+    "service__nation",
+    "framework__code",
+    "published_on",
+    "published_precision",
+    "fieldwork_start_on",
+    "fieldwork_start_precision",
+    "status",
+    "overall_rating__name",
+    "export_areas",
+    "export_ratings",
+)
+
+
+def export_queryset(inspections: QuerySet[Inspection]) -> QuerySet:
+    """The listed inspections as ``EXPORT_VALUES`` rows, their authorities and standard ratings joined in, for
+    ``service_rows``."""
     vendor = connection.vendor
     return inspections.annotate(
         export_areas=RawSQL(AREAS_SQL[vendor], []), export_ratings=RawSQL(RATINGS_SQL[vendor], [])
-    )
+    ).values(*EXPORT_VALUES)
 
 
-def service_rows(inspections: Iterable[Inspection], *, base_url: str) -> Iterator[dict]:
+def service_rows(rows: Iterable[dict], *, base_url: str) -> Iterator[dict]:
     """One plain row per listed inspection (from ``export_queryset``, iterated in chunks: memory stays flat)."""
-    for inspection in inspections:
+    for row in rows:
         ratings = {}
-        for pair in (inspection.export_ratings or "").split(RECORD) if inspection.export_ratings else []:
+        for pair in row["export_ratings"].split(RECORD) if row["export_ratings"] else []:
             code, _, rating = pair.partition(UNIT)
             ratings[code] = rating or None
+        slug = row["service__slug"]
         yield {
-            "service": inspection.service.name,
-            "slug": inspection.service.slug,
-            "nation": inspection.service.nation,
-            "local_authorities": inspection.export_areas.split(RECORD) if inspection.export_areas else [],
-            "framework": inspection.framework.code,
-            "date": _partial_date(inspection),
-            "date_is": "published"
-            if inspection.published_on
-            else ("fieldwork" if inspection.fieldwork_start_on else None),
-            "status": inspection.status,
-            "overall_rating": inspection.overall_rating.name if inspection.overall_rating_id else None,
+            "service": row["service__name"],
+            "slug": slug,
+            "nation": row["service__nation"],
+            "local_authorities": row["export_areas"].split(RECORD) if row["export_areas"] else [],
+            "framework": row["framework__code"],
+            "date": _partial_date(row),
+            "date_is": "published" if row["published_on"] else ("fieldwork" if row["fieldwork_start_on"] else None),
+            "status": row["status"],
+            "overall_rating": row["overall_rating__name"],
             "standard_ratings": ratings,
-            "url": f"{base_url}/services/{inspection.service.slug}/",
+            "url": f"{base_url}/services/{slug}/",
         }
 
 
-def _partial_date(inspection: Inspection) -> str | None:
+def _partial_date(row: dict) -> str | None:
     """As precise as the report: "2019-03" for a month, "2015-05-11" for a day."""
-    if inspection.published_on:
-        return format_partial_date(inspection.published_on, inspection.published_precision)
-    return format_partial_date(inspection.fieldwork_start_on, inspection.fieldwork_start_precision)
+    if row["published_on"]:
+        return format_partial_date(row["published_on"], row["published_precision"])
+    return format_partial_date(row["fieldwork_start_on"], row["fieldwork_start_precision"])
 
 
 class Echo:
