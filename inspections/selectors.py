@@ -5,6 +5,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.core.paginator import Page, Paginator
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet, prefetch_related_objects
 
 from findings.models import Finding, FindingKind, Recommendation
@@ -162,6 +163,25 @@ def service_filter(*, user, params) -> ServiceFilter:
     """
     rows = latest_inspections(user=user).select_related("service", "framework", "overall_rating")
     return ServiceFilter(params, queryset=rows)
+
+
+SERVICE_LIST_PAGE_SIZE = 25
+
+
+def service_list_page(*, filterset: ServiceFilter, number) -> Page:
+    """One page of the services list (``number`` as the URL gives it; out of range gives the last page).
+
+    Two steps, so that sorting and counting every service read only indexes: the page's ids from the filtered,
+    ordered list (a narrow query of the latest rows' indexes), then those rows with what the page shows.
+    """
+    page = Paginator(filterset.qs.values_list("pk", flat=True), SERVICE_LIST_PAGE_SIZE).get_page(number)
+    ids = list(page.object_list)
+    # In the areas' own order: their default order joins every inspection and service only to sort.
+    areas = InspectionArea.objects.select_related("local_authority").order_by("position", "pk")
+    rows = Inspection.objects.filter(pk__in=ids).select_related("service", "framework", "overall_rating")
+    by_id = {row.pk: row for row in rows.prefetch_related(Prefetch("areas", queryset=areas))}
+    page.object_list = [by_id[pk] for pk in ids]
+    return page
 
 
 # The service scorecard and the inspection page ---------------------------------------------------------------------

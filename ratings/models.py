@@ -221,9 +221,12 @@ class Judgement(models.Model):
                 violation_error_message="Professional discretion needs its reason in the note.",
             ),
         ]
-        # The ratings of many inspections read from the index alone: the overview's counts of every latest
-        # inspection's ratings, the services list's "standard rated" filter.
-        indexes = [models.Index(fields=["inspection", "standard", "rating"], name="judgement_rating_by_inspection")]
+        # Ratings of many inspections read from indexes alone: the overview's counts of every latest inspection's
+        # ratings (by inspection), the services list's "standard rated" filter (by standard and rating).
+        indexes = [
+            models.Index(fields=["inspection", "standard", "rating"], name="judgement_rating_by_inspection"),
+            models.Index(fields=["standard", "rating", "inspection"], name="judgement_by_standard_rating"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.standard}: {self.rating or 'not rated'}"

@@ -21,11 +21,11 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='inspection',
-            index=models.Index(condition=models.Q(('is_latest', True)), fields=['service', 'framework', 'overall_rating', 'published_on', 'fieldwork_end_on', 'fieldwork_start_on'], name='inspection_latest_row'),
+            index=models.Index(condition=models.Q(('is_latest', True)), fields=['service', 'framework', 'overall_rating', 'published_on', 'fieldwork_end_on', 'fieldwork_start_on', 'id'], name='inspection_latest_row'),
         ),
         migrations.AddIndex(
             model_name='inspection',
-            index=models.Index(condition=models.Q(('is_latest_published', True), ('status', 'published')), fields=['service', 'framework', 'overall_rating', 'published_on', 'fieldwork_end_on', 'fieldwork_start_on'], name='inspection_latest_public_row'),
+            index=models.Index(condition=models.Q(('is_latest_published', True), ('status', 'published')), fields=['service', 'framework', 'overall_rating', 'published_on', 'fieldwork_end_on', 'fieldwork_start_on', 'id'], name='inspection_latest_public_row'),
         ),
         migrations.AddIndex(
             model_name='service',

@@ -1,15 +1,11 @@
 """The services list for analysts: filter by rating, standard, framework, nation and year; export what you see."""
 
-from django.core.paginator import Paginator
-from django.db.models import Prefetch, prefetch_related_objects
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from inspections.exports import CHUNK, csv_response, export_queryset, json_response, service_rows
-from inspections.models import InspectionArea
-from inspections.selectors import service_filter
+from inspections.selectors import service_filter, service_list_page
 
-PAGE_SIZE = 25
 FORMATS = {"csv": csv_response, "json": json_response}
 
 
@@ -31,12 +27,7 @@ def service_list(request: HttpRequest) -> HttpResponse:
     ]
     if output not in {"html", *FORMATS}:
         errors.append(("", "Format must be csv or json"))
-    page = None
-    if valid:
-        page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
-        # In the areas' own order: their default order joins every inspection and service only to sort.
-        areas = InspectionArea.objects.select_related("local_authority").order_by("position", "pk")
-        prefetch_related_objects(page.object_list, Prefetch("areas", queryset=areas))
+    page = service_list_page(filterset=filterset, number=request.GET.get("page")) if valid else None
     query = request.GET.copy()
     query.pop("page", None)
     return render(

@@ -15,4 +15,8 @@ class Migration(migrations.Migration):
             model_name='judgement',
             index=models.Index(fields=['inspection', 'standard', 'rating'], name='judgement_rating_by_inspection'),
         ),
+        migrations.AddIndex(
+            model_name='judgement',
+            index=models.Index(fields=['standard', 'rating', 'inspection'], name='judgement_by_standard_rating'),
+        ),
     ]

@@ -87,7 +87,7 @@ def test_csv_export_has_every_matching_row_and_the_same_filters(client, reports)
 
 
 def test_csv_export_is_not_paginated(client, reports, monkeypatch):
-    monkeypatch.setattr("inspections.views.services.PAGE_SIZE", 2)
+    monkeypatch.setattr("inspections.selectors.SERVICE_LIST_PAGE_SIZE", 2)
     assert len(client.get(URL).context["page_obj"]) == 2
     rows = list(csv.DictReader(io.StringIO(body(client.get(URL, {"format": "csv"})))))
     assert len(rows) == 5
@@ -185,7 +185,7 @@ def test_a_service_whose_latest_inspection_is_a_draft_shows_its_latest_published
 
 
 def test_list_runs_a_fixed_number_of_queries(client, reports, django_assert_num_queries):
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         client.get(URL)
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         client.get(URL, {"standard": "2.1", "standard_rating": "Inadequate", "rating": ["Good", "Inadequate"]})
