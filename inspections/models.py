@@ -168,7 +168,6 @@ class Inspection(models.Model):
                 name="inspection_published_by_date",
             ),
             models.Index(fields=["-published_on", "-id"], name="inspection_newest_first"),
-
             # Each service's latest row, with what the services list filters and counts on: a count or a
             # filter over every service reads these small indexes alone, never the scattered table rows; the
             # list in name order walks the services by name and finds each one's latest row here.
