@@ -535,8 +535,8 @@ _SLUG_LIKE = re.compile(r"[-a-zA-Z0-9_]+")
 class ServiceMatch:
     """A comparable service that a value given for comparison matched.
 
-    ``name_shared``: another comparable service has the same name (in any case), so the form shows the slug, which
-    is the one text that finds this service again.
+    ``name_shared``: another comparable service has the same name, so the form shows the slug, which is the one
+    text that finds this service again.
     """
 
     slug: str
@@ -578,13 +578,13 @@ def comparable_services_by_slug(*, user, slugs: Iterable[str]) -> dict[str, Serv
     candidates = {slug for slug in slugs if _SLUG_LIKE.fullmatch(slug) and _storable(slug, max_length=max_length)}
     if not candidates:
         return {}
-    same_name = (
-        comparable_services(user=user).filter(name__iexact=OuterRef("name")).exclude(pk=OuterRef("pk")).order_by()
-    )
+    # The same name exactly (the service_by_name index; in another case it would read every service).
+    same_name = comparable_services(user=user).filter(name=OuterRef("name")).exclude(pk=OuterRef("pk")).order_by()
     found = (
         comparable_services(user=user)
         .filter(slug__in=sorted(candidates))
         .annotate(name_shared=Exists(same_name))
+        .order_by()
         .values_list("slug", "name", "name_shared")
     )
     return {slug: ServiceMatch(slug=slug, name=name, name_shared=shared) for slug, name, shared in found}

@@ -100,9 +100,9 @@ def comparison_errors(chosen: list[str], *, lookups: dict[str, ServiceLookup]) -
 
 def ambiguity(lookup: ServiceLookup) -> str:
     """“bay” matches 12 services: A, B, C, D, E; type more of the name: a name two services share gets its slug."""
-    names = Counter(match.name for match in lookup.examples)
+    names = Counter(match.name.casefold() for match in lookup.examples)
     listed = ", ".join(
-        f"{match.name} ({match.slug})" if names[match.name] > 1 else match.name for match in lookup.examples
+        f"{match.name} ({match.slug})" if names[match.name.casefold()] > 1 else match.name for match in lookup.examples
     )
     if lookup.matches > len(lookup.examples):
         listed += ", …"
