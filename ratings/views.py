@@ -99,7 +99,8 @@ def comparison_errors(chosen: list[str], *, lookups: dict[str, ServiceLookup]) -
 
 
 def ambiguity(lookup: ServiceLookup) -> str:
-    """“bay” matches 12 services: A, B, C, D, E; type more of the name: a name two services share gets its slug."""
+    """The message for a value several services match: how many, and the first few names (with its slug, a name
+    that two of them share), as in “bay” matches 12 services: A, B, C, D, E, …; type more of the name or its slug."""
     names = Counter(match.name.casefold() for match in lookup.examples)
     listed = ", ".join(
         f"{match.name} ({match.slug})" if names[match.name.casefold()] > 1 else match.name for match in lookup.examples
