@@ -515,3 +515,130 @@ def service_comparison(*, user, slugs: list[str]) -> ServiceComparison:
             )
         )
     return ServiceComparison(inspections=inspections, groups=groups)
+
+
+# Services typed into the comparison form ---------------------------------------------------------------------------
+
+# Imported here rather than at the top while another change to the top of this module is in review: move them up
+# when both have landed.
+import re  # noqa: E402
+
+from django.db.models import Case, IntegerField, Sum, Value, When, Window  # noqa: E402
+
+# How many matching services a value that matches several names (the rest are counted).
+COMPARE_MATCHES_LISTED = 5
+# What a slug may hold (SlugField): a value with anything else (a space, a capital) is not looked up as one.
+_SLUG_LIKE = re.compile(r"[-a-zA-Z0-9_]+")
+
+
+@dataclass(frozen=True)
+class ServiceMatch:
+    """A comparable service that a value given for comparison matched.
+
+    ``name_shared``: another comparable service has the same name, so the form shows the slug, which is the one
+    text that finds this service again.
+    """
+
+    slug: str
+    name: str
+    name_shared: bool = False
+
+    @property
+    def shown(self) -> str:
+        return self.slug if self.name_shared else self.name
+
+
+@dataclass(frozen=True)
+class ServiceLookup:
+    """What one value given for comparison stands for: ``service`` when it found exactly one, else ``matches``
+    services (0: none, or not looked up by name), of which ``examples`` are the first few (exact names first)."""
+
+    text: str
+    service: ServiceMatch | None = None
+    by_slug: bool = False
+    matches: int = 0
+    examples: tuple[ServiceMatch, ...] = ()
+
+
+def _storable(text: str, *, max_length: int) -> bool:
+    """Whether a column of ``max_length`` could hold the text: PostgreSQL cannot compare a NUL, nor encode a lone
+    surrogate, so such text (which no service holds) is answered without a query."""
+    if len(text) > max_length or "\x00" in text:
+        return False
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def comparable_services_by_slug(*, user, slugs: Iterable[str]) -> dict[str, ServiceMatch]:
+    """The comparable services with these slugs (exact), in one query, or none when no value could be a slug."""
+    max_length = Service._meta.get_field("slug").max_length
+    candidates = {slug for slug in slugs if _SLUG_LIKE.fullmatch(slug) and _storable(slug, max_length=max_length)}
+    if not candidates:
+        return {}
+    # The same name exactly (the service_by_name index; in another case it would read every service).
+    same_name = comparable_services(user=user).filter(name=OuterRef("name")).exclude(pk=OuterRef("pk")).order_by()
+    found = (
+        comparable_services(user=user)
+        .filter(slug__in=sorted(candidates))
+        .annotate(name_shared=Exists(same_name))
+        .order_by()
+        .values_list("slug", "name", "name_shared")
+    )
+    return {slug: ServiceMatch(slug=slug, name=name, name_shared=shared) for slug, name, shared in found}
+
+
+def comparable_services_named(*, user, text: str) -> ServiceLookup:
+    """The comparable service a typed name stands for, in one query: the one whose name is the text (any case),
+    else the one whose name holds it. Several (or none) give ``matches`` and the first few by name.
+
+    A case-insensitive substring, so on PostgreSQL the trigram index on UPPER(name) (inspections 0007) finds the
+    candidates; the count and the exact matches are window aggregates over them, read with the first rows.
+    """
+    if not _storable(text, max_length=Service._meta.get_field("name").max_length):
+        return ServiceLookup(text=text)
+    exact = Case(When(name__iexact=text, then=Value(1)), default=Value(0), output_field=IntegerField())
+    rows = list(
+        comparable_services(user=user)
+        .filter(name__icontains=text)
+        .annotate(
+            exact=exact,
+            matches=Window(Count("pk")),
+            exact_matches=Window(Sum(exact)),
+        )
+        .order_by("-exact", "name", "slug")
+        .values_list("slug", "name", "matches", "exact_matches")[:COMPARE_MATCHES_LISTED]
+    )
+    if not rows:
+        return ServiceLookup(text=text)
+    matches, exact_matches = rows[0][2], rows[0][3]
+    if exact_matches:
+        # An exact name wins over longer names that hold it; several services of that name are ambiguous.
+        matches, rows = exact_matches, rows[:exact_matches]
+    examples = tuple(ServiceMatch(slug=slug, name=name) for slug, name, _, _ in rows)
+    if matches == 1:
+        return ServiceLookup(text=text, service=examples[0], matches=1, examples=examples)
+    return ServiceLookup(text=text, matches=matches, examples=examples)
+
+
+def comparable_services_lookup(*, user, texts: list[str], names_at_most: int) -> dict[str, ServiceLookup]:
+    """Each distinct text as the services a user may compare know it: an exact slug, else a name (exact in any
+    case, else the one name holding it), by text.
+
+    One query for every slug, then one per other text among the first ``names_at_most`` texts (the most a
+    comparison takes): later texts are looked up as slugs only, so a thousand values run two queries at most
+    beyond the four names. Drafts count only for users who may see them (``comparable_services``).
+    """
+    texts = list(dict.fromkeys(texts))
+    by_slug = comparable_services_by_slug(user=user, slugs=texts)
+    lookups = {}
+    for position, text in enumerate(texts):
+        if text in by_slug:
+            lookups[text] = ServiceLookup(text=text, service=by_slug[text], by_slug=True, matches=1)
+        elif position < names_at_most:
+            lookups[text] = comparable_services_named(user=user, text=text)
+        else:
+            lookups[text] = ServiceLookup(text=text)
+    return lookups

@@ -215,6 +215,34 @@ def test_inspector_changes_a_rating_in_the_admin_and_the_scorecard_follows(page,
     assert_no_axe_violations(page)
 
 
+def test_analyst_compares_services_typed_by_name(page, reports):
+    """Part of a name in each input; the comparison's address is by slugs; an ambiguous name says what it matched."""
+    page.goto("/compare/")
+    page.get_by_label("First service").fill("western bay")
+    page.get_by_label("Second service").fill("Warwick")
+    page.get_by_role("button", name="Compare").click()
+
+    assert query(page) == {"services": ["western-bay", "warwickshire"]}
+    expect(page.get_by_label("First service")).to_have_value(WESTERN_BAY)
+    expect(page.get_by_label("Second service")).to_have_value(WARWICKSHIRE)
+    expect(page.locator("table.compare-table thead th")).to_have_text([WESTERN_BAY, WARWICKSHIRE])
+    assert_no_axe_violations(page)
+
+    page.get_by_label("Third service (optional)").fill("offending")
+    page.get_by_role("button", name="Compare").click()
+    summary = page.locator(".govuk-error-summary")
+    expect(summary).to_be_focused()
+    message = (
+        "Services (services): “offending” matches 3 services: Bromley Youth Offending Service, "
+        "Northamptonshire Youth Offending Service, Swindon Youth Offending Team; type more of the name or its slug"
+    )
+    expect(summary.locator("li")).to_have_text([message])
+    expect(page.get_by_label("Third service (optional)")).to_have_value("offending")
+    assert_no_axe_violations(page)
+    summary.get_by_role("link").click()
+    expect(page.get_by_label("First service")).to_be_focused()
+
+
 PUBLIC_PAGES = [
     "/",
     "/findings/?q=assessment",
