@@ -1,12 +1,13 @@
 """Reads of frameworks and of the rules an inspection's ratings must follow."""
 
 import functools
+import re
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db import connection
-from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Prefetch, QuerySet, Sum, Value, When, Window
 
 from inspections.data_version import cached_until_data_changes
 from inspections.models import Inspection, Service, inspection_date
@@ -518,12 +519,6 @@ def service_comparison(*, user, slugs: list[str]) -> ServiceComparison:
 
 
 # Services typed into the comparison form ---------------------------------------------------------------------------
-
-# Imported here rather than at the top while another change to the top of this module is in review: move them up
-# when both have landed.
-import re  # noqa: E402
-
-from django.db.models import Case, IntegerField, Sum, Value, When, Window  # noqa: E402
 
 # How many matching services a value that matches several names (the rest are counted).
 COMPARE_MATCHES_LISTED = 5
