@@ -344,22 +344,28 @@ def ratings_overview(*, user) -> RatingsOverview:
 def ratings_overview_compute(*, user) -> RatingsOverview:
     """``ratings_overview`` read from the tables, in seven queries whatever the number of services."""
     latest = latest_inspections(user=user)
-    overall_rows = latest.values("framework_id", "overall_rating__name").annotate(count=Count("pk")).order_by()
+    # Counted by grade id, named from the catalogues: no join to the grades over every judgement.
+    grade_name = {
+        grade.pk: grade.name for catalogue in framework_catalogues().values() for grade in catalogue.grades.values()
+    }
+    overall_rows = latest.values("framework_id", "overall_rating_id").annotate(count=Count("pk")).order_by()
     services_by_framework: dict[int, int] = {}
     overall_by_framework: dict[int, dict[str | None, int]] = {}
     for row in overall_rows:
         framework_id = row["framework_id"]
         services_by_framework[framework_id] = services_by_framework.get(framework_id, 0) + row["count"]
-        overall_by_framework.setdefault(framework_id, {})[row["overall_rating__name"]] = row["count"]
+        rating = grade_name.get(row["overall_rating_id"])
+        counts = overall_by_framework.setdefault(framework_id, {})
+        counts[rating] = counts.get(rating, 0) + row["count"]
     judgement_rows = (
-        Judgement.objects.filter(inspection__in=latest, rating__isnull=False)
-        .values("standard_id", "rating__name")
+        Judgement.objects.filter(inspection__in=latest.values("pk"), rating__isnull=False)
+        .values("standard_id", "rating_id")
         .annotate(count=Count("pk"))
         .order_by()
     )
     by_standard: dict[int, dict[str | None, int]] = {}
     for row in judgement_rows:
-        by_standard.setdefault(row["standard_id"], {})[row["rating__name"]] = row["count"]
+        by_standard.setdefault(row["standard_id"], {})[grade_name[row["rating_id"]]] = row["count"]
 
     frameworks = (
         Framework.objects.filter(pk__in=list(services_by_framework))
