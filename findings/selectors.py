@@ -58,16 +58,16 @@ class SearchChoices:
     kinds: list[tuple[str, str]]
     standards: list[tuple[str, str]]
     ratings: list[tuple[str, str]]
-    services: list[tuple[str, str]]
 
 
-def finding_search_choices(*, user) -> SearchChoices:
-    """The search form's choices, in four queries: the services a user may see, standards, domains and grades.
+def finding_search_choices() -> SearchChoices:
+    """The search form's choices, in three queries: standards, domains and grades.
 
     A standard's value is its code (as on the services list: ``2.1``; FJI and SQS share theme codes); a domain's
-    is ``domain-<code>`` and selects the domain's own findings and those of its standards.
+    is ``domain-<code>`` and selects the domain's own findings and those of its standards. Services are not
+    offered as a list (there are ten thousand at national scale): the form takes a name or slug and looks it up
+    with ``finding_search_service``.
     """
-    services = Service.objects.filter(Exists(visible_inspections(user=user).filter(service=OuterRef("pk"))))
     standards: dict[str, str] = {}
     for standard in Standard.objects.select_related("framework").order_by("framework__in_force_from", "position"):
         standards.setdefault(standard.code, f"{standard.code} {standard.name} ({standard.framework.name})")
@@ -82,7 +82,21 @@ def finding_search_choices(*, user) -> SearchChoices:
         kinds=[*FindingKind.choices, (RECOMMENDATION, "Recommendation")],
         standards=list(standards.items()),
         ratings=[(name, name) for name in dict.fromkeys(grade_names)],
-        services=list(services.order_by("name").values_list("slug", "name")),
+    )
+
+
+def finding_search_services(*, user, name_or_slug: str) -> list[Service]:
+    """The services a user may see whose slug is ``name_or_slug``, or else whose name it is (any case): one query.
+
+    A slug is unique, so a slug match comes first and alone decides; names are not unique, so a name may give
+    several (at most two are read: enough to tell that the name is ambiguous). A service whose inspections are
+    all drafts is, for anyone but an inspector, as unknown as one that does not exist.
+    """
+    return list(
+        Service.objects.filter(Q(slug=name_or_slug) | Q(name__iexact=name_or_slug))
+        .filter(Exists(visible_inspections(user=user).filter(service=OuterRef("pk"))))
+        .annotate(by_slug=Case(When(slug=name_or_slug, then=Value(0)), default=Value(1)))
+        .order_by("by_slug", "slug")[:2]
     )
 
 
@@ -198,7 +212,7 @@ MAX_MATCHES = 1000
 
 
 def finding_matches(
-    *, user, q: str = "", kind: str = "", standard: str = "", rating: str = "", service: str = ""
+    *, user, q: str = "", kind: str = "", standard: str = "", rating: str = "", service: Service | None = None
 ) -> QuerySet:
     """Findings and recommendations of the inspections a user may see, matching ``q`` and the filters.
 
@@ -206,8 +220,8 @@ def finding_matches(
     page into results with ``finding_search_results``), at most ``MAX_MATCHES`` rows. On PostgreSQL a search
     takes the matches from the stored search vectors' GIN index, ranks those (no more than ``MAX_MATCHES``) and
     orders them best first; without a search, or on other databases, rows come by service, newest inspection
-    first, then in the report's order. Arguments must be validated first (``findings.forms.FindingSearchForm``);
-    ``kind="recommendation"`` searches recommendations only.
+    first, then in the report's order. Arguments must be validated first (``findings.forms.FindingSearchForm``;
+    ``service`` is one the user may see); ``kind="recommendation"`` searches recommendations only.
     """
     halves = []
     if kind != RECOMMENDATION:
@@ -221,8 +235,8 @@ def finding_matches(
     querysets = []
     for rows_of in halves:
         half = rows_of().filter(inspection__in=visible)
-        if service:
-            half = half.filter(inspection__service__slug=service)
+        if service is not None:
+            half = half.filter(inspection__service=service)
         if rating:
             half = half.filter(result_rating=rating)
         if ranked:

@@ -12,7 +12,7 @@ PAGE_SIZE = 20
 
 
 def finding_search(request: HttpRequest) -> HttpResponse:
-    form = FindingSearchForm(request.GET, choices=finding_search_choices(user=request.user))
+    form = FindingSearchForm(request.GET, choices=finding_search_choices(), user=request.user)
     context = {"form": form, "full_text": search_is_full_text(), "nav_findings": True}
     if not form.is_valid():
         return render(request, "findings/search.html", {**context, "errors": form.error_list()}, status=400)
