@@ -28,7 +28,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from findings.models import Finding, FindingKind, Recommendation
-from inspections.models import Service, format_partial_date
+from inspections.models import Inspection, Service, format_partial_date
 from inspections.visibility import visible_inspections
 from ratings.models import Domain, Grade, Judgement, Standard
 
@@ -140,15 +140,8 @@ def _inspection_columns() -> dict:
     }
 
 
-def _findings(*, kind: str, standard: str) -> QuerySet:
-    findings = Finding.objects.all()
-    if kind:
-        findings = findings.filter(kind=kind)
-    if standard.startswith(DOMAIN_PREFIX):
-        code = standard.removeprefix(DOMAIN_PREFIX)
-        findings = findings.filter(Q(domain__code=code) | Q(standard__domain__code=code))
-    elif standard:
-        findings = findings.filter(standard__code=standard)
+def _finding_rows() -> QuerySet:
+    """Every finding with the ``COLUMNS`` the page shows."""
     # The rating a finding is filed under: its standard's rating in the same inspection; for a finding about a
     # domain or the whole report, the inspection's overall rating.
     standard_rating = (
@@ -156,7 +149,7 @@ def _findings(*, kind: str, standard: str) -> QuerySet:
         .order_by()
         .values("rating__name")[:1]
     )
-    return findings.annotate(
+    return Finding.objects.annotate(
         result_source=Value("finding"),
         result_pk=F("pk"),
         result_kind=F("kind"),
@@ -181,14 +174,9 @@ def _findings(*, kind: str, standard: str) -> QuerySet:
     )
 
 
-def _recommendations(*, standard: str) -> QuerySet:
-    recommendations = Recommendation.objects.all()
-    if standard.startswith(DOMAIN_PREFIX):
-        recommendations = recommendations.filter(domain__code=standard.removeprefix(DOMAIN_PREFIX))
-    elif standard:
-        # Recommendations are about a domain or the whole service, never one standard.
-        recommendations = recommendations.none()
-    return recommendations.annotate(
+def _recommendation_rows() -> QuerySet:
+    """Every recommendation with the ``COLUMNS`` the page shows."""
+    return Recommendation.objects.annotate(
         result_source=Value(RECOMMENDATION),
         result_pk=F("pk"),
         result_kind=Value(RECOMMENDATION),
@@ -206,57 +194,131 @@ def _recommendations(*, standard: str) -> QuerySet:
     )
 
 
+def _rated(rating: str) -> QuerySet:
+    return Inspection.objects.filter(overall_rating__name=rating)
+
+
+def _matching_findings(*, inspections: QuerySet, kind: str, standard: str, rating: str) -> QuerySet:
+    """The findings that pass the filters, with no column but their own and no join to show them: the capped
+    subquery of a search, where every join would be paid for each of the many rows read to find the first
+    matches."""
+    findings = Finding.objects.order_by().filter(inspection__in=inspections)
+    if kind:
+        findings = findings.filter(kind=kind)
+    if standard.startswith(DOMAIN_PREFIX):
+        code = standard.removeprefix(DOMAIN_PREFIX)
+        findings = findings.filter(
+            Q(domain__in=Domain.objects.filter(code=code)) | Q(standard__in=Standard.objects.filter(domain__code=code))
+        )
+    elif standard:
+        findings = findings.filter(standard__in=Standard.objects.filter(code=standard))
+    if rating:
+        # As result_rating: the standard's rating in the same inspection, else the inspection's overall rating.
+        findings = findings.filter(
+            Q(
+                Exists(
+                    Judgement.objects.filter(
+                        inspection=OuterRef("inspection"), standard=OuterRef("standard"), rating__name=rating
+                    )
+                ),
+                standard__isnull=False,
+            )
+            | Q(Exists(_rated(rating).filter(pk=OuterRef("inspection"))), standard__isnull=True)
+        )
+    return findings
+
+
+def _matching_recommendations(*, inspections: QuerySet, standard: str, rating: str) -> QuerySet:
+    """The recommendations that pass the filters, as ``_matching_findings``."""
+    recommendations = Recommendation.objects.order_by().filter(inspection__in=inspections)
+    if standard.startswith(DOMAIN_PREFIX):
+        recommendations = recommendations.filter(
+            domain__in=Domain.objects.filter(code=standard.removeprefix(DOMAIN_PREFIX))
+        )
+    elif standard:
+        # Recommendations are about a domain or the whole service, never one standard.
+        recommendations = recommendations.none()
+    if rating:
+        recommendations = recommendations.filter(Exists(_rated(rating).filter(pk=OuterRef("inspection"))))
+    return recommendations
+
+
 # A search shows at most this many matches (of each of findings and recommendations, then of both): beyond it,
 # counting, ranking and sorting every match would cost seconds at national scale, and nobody pages that far.
 MAX_MATCHES = 1000
 
 
+@dataclass(frozen=True)
+class SearchMatches:
+    """What ``finding_matches`` found: the rows to page through, and a cheap count of them.
+
+    Django's paginator counts what it pages; counting ``rows`` would compute every column of every match (the
+    joins, the ratings) only to count them, where counting the matches' keys needs none of that.
+    """
+
+    rows: QuerySet
+    keys: QuerySet
+    ordered = True  # the rows are ordered (the paginator asks)
+
+    def count(self) -> int:
+        return min(self.keys.count(), MAX_MATCHES)
+
+    def __getitem__(self, index):
+        return self.rows[index]
+
+
 def finding_matches(
     *, user, q: str = "", kind: str = "", standard: str = "", rating: str = "", service: Service | None = None
-) -> QuerySet:
+) -> SearchMatches:
     """Findings and recommendations of the inspections a user may see, matching ``q`` and the filters.
 
-    One query, as rows of the ``COLUMNS`` (a UNION of findings and recommendations; paginate it, then turn a
-    page into results with ``finding_search_results``), at most ``MAX_MATCHES`` rows. On PostgreSQL a search
-    takes the matches from the stored search vectors' GIN index, ranks those (no more than ``MAX_MATCHES``) and
-    orders them best first; without a search, or on other databases, rows come by service, newest inspection
-    first, then in the report's order. Arguments must be validated first (``findings.forms.FindingSearchForm``;
-    ``service`` is one the user may see); ``kind="recommendation"`` searches recommendations only.
+    As rows of the ``COLUMNS`` (a UNION of findings and recommendations, one query a page; turn a page into
+    results with ``finding_search_results``), at most ``MAX_MATCHES`` rows, counted in one more query. On
+    PostgreSQL a search takes the matches from the stored search vectors' GIN index, ranks those (no more than
+    ``MAX_MATCHES``) and orders them best first; without a search, or on other databases, rows come by service,
+    newest inspection first, then in the report's order. Arguments must be validated first
+    (``findings.forms.FindingSearchForm``; ``service`` is one the user may see); ``kind="recommendation"``
+    searches recommendations only.
     """
+    inspections = visible_inspections(user=user)
+    if service is not None:
+        inspections = inspections.filter(service=service)
     halves = []
     if kind != RECOMMENDATION:
-        halves.append(lambda: _findings(kind=kind, standard=standard))
+        halves.append(
+            (_matching_findings(inspections=inspections, kind=kind, standard=standard, rating=rating), _finding_rows)
+        )
     if not kind or kind == RECOMMENDATION:
-        halves.append(lambda: _recommendations(standard=standard))
-    visible = visible_inspections(user=user)
+        halves.append(
+            (_matching_recommendations(inspections=inspections, standard=standard, rating=rating), _recommendation_rows)
+        )
     words = search_words(q)
     ranked = search_is_full_text() and bool(q.strip())
     columns = COLUMNS + (RANKED_COLUMNS if ranked else ())
-    querysets = []
-    for rows_of in halves:
-        half = rows_of().filter(inspection__in=visible)
-        if service is not None:
-            half = half.filter(inspection__service=service)
-        if rating:
-            half = half.filter(result_rating=rating)
+    rows, keys = [], []
+    for matching, rows_of in halves:
         if ranked:
             query = search_query(q)
             # The matches first (from the index, at most MAX_MATCHES), then their columns and rank.
-            matching = half.filter(search_vector=query).order_by().values("pk")[:MAX_MATCHES]
-            half = rows_of().filter(pk__in=matching).annotate(result_rank=SearchRank(F("search_vector"), query))
+            capped = matching.filter(search_vector=query).values("pk")[:MAX_MATCHES]
+            half = rows_of().filter(pk__in=capped).annotate(result_rank=SearchRank(F("search_vector"), query))
         else:
             if q.strip():
                 # Every word must appear somewhere in the text; a search of only punctuation matches nothing.
-                half = half.filter(*[Q(text__icontains=word) for word in words]) if words else half.none()
+                matching = matching.filter(*[Q(text__icontains=word) for word in words]) if words else matching.none()
             # The newest rows first, so the cap keeps the most recent reports.
-            capped = half.order_by("-pk").values("pk")[:MAX_MATCHES]
+            capped = matching.order_by("-pk").values("pk")[:MAX_MATCHES]
             half = rows_of().filter(pk__in=capped)
-        querysets.append(half.order_by().values(*columns))
-    results = querysets[0].union(*querysets[1:], all=True) if len(querysets) > 1 else querysets[0]
+        rows.append(half.order_by().values(*columns))
+        keys.append(matching.model.objects.filter(pk__in=capped).order_by().values("pk"))
     order = ("result_service_name", "-result_date", "result_inspection", "result_source", "result_position")
     if ranked:
         order = ("-result_rank", *order)
-    return results.order_by(*order, "result_pk")[:MAX_MATCHES]
+    return SearchMatches(rows=_union(rows).order_by(*order, "result_pk")[:MAX_MATCHES], keys=_union(keys))
+
+
+def _union(querysets: list[QuerySet]) -> QuerySet:
+    return querysets[0].union(*querysets[1:], all=True) if len(querysets) > 1 else querysets[0]
 
 
 def search_query(q: str) -> SearchQuery:
