@@ -121,7 +121,10 @@ COLUMNS = (
     "result_rating_of",
     "result_rating",
 )
-RANKED_COLUMNS = ("result_rank",)
+# A page's rows also carry PostgreSQL's headline of the text (the words searched for marked) when there was a search.
+HEADLINE_COLUMNS = ("result_headline",)
+# What a search orders its matches by, best first (a search on PostgreSQL puts its rank before these).
+ORDER = ("result_service_name", "-result_date", "result_inspection", "result_source", "result_position", "result_pk")
 
 
 def _inspection_columns() -> dict:
@@ -198,10 +201,10 @@ def _rated(rating: str) -> QuerySet:
     return Inspection.objects.filter(overall_rating__name=rating)
 
 
-def _matching_findings(*, inspections: QuerySet, kind: str, standard: str, rating: str) -> QuerySet:
+def _matching_findings(*, inspections: QuerySet, kind: str, standard: str, rating: str) -> list[QuerySet]:
     """The findings that pass the filters, with no column but their own and no join to show them: the capped
     subquery of a search, where every join would be paid for each of the many rows read to find the first
-    matches."""
+    matches. As one query set, or two disjoint ones whose rows together are the matches (below)."""
     findings = Finding.objects.order_by().filter(inspection__in=inspections)
     if kind:
         findings = findings.filter(kind=kind)
@@ -212,23 +215,28 @@ def _matching_findings(*, inspections: QuerySet, kind: str, standard: str, ratin
         )
     elif standard:
         findings = findings.filter(standard__in=Standard.objects.filter(code=standard))
-    if rating:
-        # As result_rating: the standard's rating in the same inspection, else the inspection's overall rating.
-        findings = findings.filter(
-            Q(
-                Exists(
-                    Judgement.objects.filter(
-                        inspection=OuterRef("inspection"), standard=OuterRef("standard"), rating__name=rating
-                    )
-                ),
-                standard__isnull=False,
-            )
-            | Q(Exists(_rated(rating).filter(pk=OuterRef("inspection"))), standard__isnull=True)
+    if not rating:
+        return [findings]
+    # As result_rating: the standard's rating in the same inspection, else the inspection's overall rating.
+    standard_rated = Exists(
+        Judgement.objects.filter(inspection=OuterRef("inspection"), standard=OuterRef("standard"), rating__name=rating)
+    )
+    by_standard = findings.filter(standard_rated, standard__isnull=False)
+    by_overall = findings.filter(standard__isnull=True, inspection__in=_rated(rating))
+    if connection.features.supports_slicing_ordering_in_compound:
+        # Two queries, each capped, then capped together: each condition stands alone, so PostgreSQL can join the
+        # judgements (or inspections) of that rating, or probe them for each finding, whichever is cheaper. Under
+        # an OR it could only build a hash of every judgement of the rating (400,000 Good ones at national scale)
+        # and test findings newest first until 1,000 passed: seconds for a rare rating and kind.
+        return [by_standard, by_overall]
+    return [
+        findings.filter(
+            Q(standard_rated, standard__isnull=False) | Q(standard__isnull=True, inspection__in=_rated(rating))
         )
-    return findings
+    ]
 
 
-def _matching_recommendations(*, inspections: QuerySet, standard: str, rating: str) -> QuerySet:
+def _matching_recommendations(*, inspections: QuerySet, standard: str, rating: str) -> list[QuerySet]:
     """The recommendations that pass the filters, as ``_matching_findings``."""
     recommendations = Recommendation.objects.order_by().filter(inspection__in=inspections)
     if standard.startswith(DOMAIN_PREFIX):
@@ -239,8 +247,8 @@ def _matching_recommendations(*, inspections: QuerySet, standard: str, rating: s
         # Recommendations are about a domain or the whole service, never one standard.
         recommendations = recommendations.none()
     if rating:
-        recommendations = recommendations.filter(Exists(_rated(rating).filter(pk=OuterRef("inspection"))))
-    return recommendations
+        recommendations = recommendations.filter(inspection__in=_rated(rating))
+    return [recommendations]
 
 
 # A search shows at most this many matches (of each of findings and recommendations, then of both): beyond it,
@@ -248,23 +256,48 @@ def _matching_recommendations(*, inspections: QuerySet, standard: str, rating: s
 MAX_MATCHES = 1000
 
 
-@dataclass(frozen=True)
-class SearchMatches:
-    """What ``finding_matches`` found: the rows to page through, and a cheap count of them.
+def _keys(model, *, source: str, position: str) -> QuerySet:
+    """A model's rows with only what a search orders them by: no text, no rating, no standard or domain."""
+    return model.objects.annotate(
+        result_source=Value(source),
+        result_pk=F("pk"),
+        result_service_name=F("inspection__service__name"),
+        result_date=Coalesce(
+            "inspection__published_on", "inspection__fieldwork_end_on", "inspection__fieldwork_start_on"
+        ),
+        result_inspection=F("inspection_id"),
+        result_position=F(position),
+    )
 
-    Django's paginator counts what it pages; counting ``rows`` would compute every column of every match (the
-    joins, the ratings) only to count them, where counting the matches' keys needs none of that.
+
+class SearchMatches:
+    """What ``finding_matches`` found, for Django's paginator: ``count()`` and slices of ``COLUMNS`` rows.
+
+    The matches are found, capped, ranked and ordered once, in one query that reads only their keys and what they
+    are ordered by (at most ``MAX_MATCHES`` short rows); the count is how many came back. A slice (a page) then
+    reads the columns the page shows, and on PostgreSQL the headlines, of its own twenty rows only, in one more
+    query. Finding the matches is the expensive part, so it is not done twice (count, then page), and no match
+    off the page has its text, rating or headline computed.
     """
 
-    rows: QuerySet
-    keys: QuerySet
-    ordered = True  # the rows are ordered (the paginator asks)
+    ordered = True  # the paginator asks
+
+    def __init__(self, *, keys: QuerySet, q: str):
+        self._keys_query = keys
+        self._keys: list[tuple[str, int]] | None = None
+        self._q = q
+
+    def keys(self) -> list[tuple[str, int]]:
+        """(source, pk) of every match, in order: one query, the first time."""
+        if self._keys is None:
+            self._keys = [(row["result_source"], row["result_pk"]) for row in self._keys_query]
+        return self._keys
 
     def count(self) -> int:
-        return min(self.keys.count(), MAX_MATCHES)
+        return len(self.keys())
 
-    def __getitem__(self, index):
-        return self.rows[index]
+    def __getitem__(self, index: slice) -> list[dict]:
+        return finding_search_rows(keys=self.keys()[index], q=self._q)
 
 
 def finding_matches(
@@ -272,49 +305,55 @@ def finding_matches(
 ) -> SearchMatches:
     """Findings and recommendations of the inspections a user may see, matching ``q`` and the filters.
 
-    As rows of the ``COLUMNS`` (a UNION of findings and recommendations, one query a page; turn a page into
-    results with ``finding_search_results``), at most ``MAX_MATCHES`` rows, counted in one more query. On
-    PostgreSQL a search takes the matches from the stored search vectors' GIN index, ranks those (no more than
-    ``MAX_MATCHES``) and orders them best first; without a search, or on other databases, rows come by service,
-    newest inspection first, then in the report's order. Arguments must be validated first
-    (``findings.forms.FindingSearchForm``; ``service`` is one the user may see); ``kind="recommendation"``
-    searches recommendations only.
+    At most ``MAX_MATCHES``, to page through (``SearchMatches``: one query for the matches, one a page for its
+    rows of ``COLUMNS``; turn a page into results with ``finding_search_results``). On PostgreSQL a search takes
+    the matches from the stored search vectors' GIN index (at most ``MAX_MATCHES`` of each of findings and
+    recommendations), ranks those and orders them best first; without a search, or on other databases, the newest
+    ``MAX_MATCHES`` come by service, newest inspection first, then in the report's order. Arguments must be
+    validated first (``findings.forms.FindingSearchForm``; ``service`` is one the user may see);
+    ``kind="recommendation"`` searches recommendations only.
     """
     inspections = visible_inspections(user=user)
     if service is not None:
         inspections = inspections.filter(service=service)
     halves = []
     if kind != RECOMMENDATION:
-        halves.append(
-            (_matching_findings(inspections=inspections, kind=kind, standard=standard, rating=rating), _finding_rows)
-        )
+        findings = _matching_findings(inspections=inspections, kind=kind, standard=standard, rating=rating)
+        halves.append((findings, _keys(Finding, source="finding", position="position")))
     if not kind or kind == RECOMMENDATION:
-        halves.append(
-            (_matching_recommendations(inspections=inspections, standard=standard, rating=rating), _recommendation_rows)
-        )
+        recommendations = _matching_recommendations(inspections=inspections, standard=standard, rating=rating)
+        halves.append((recommendations, _keys(Recommendation, source=RECOMMENDATION, position="number")))
     words = search_words(q)
     ranked = search_is_full_text() and bool(q.strip())
-    columns = COLUMNS + (RANKED_COLUMNS if ranked else ())
-    rows, keys = [], []
-    for matching, rows_of in halves:
+    order = ("-result_rank", *ORDER) if ranked else ORDER
+    columns = [name.removeprefix("-") for name in order]
+    keys = []
+    for parts, keys_of in halves:
         if ranked:
             query = search_query(q)
-            # The matches first (from the index, at most MAX_MATCHES), then their columns and rank.
-            capped = matching.filter(search_vector=query).values("pk")[:MAX_MATCHES]
-            half = rows_of().filter(pk__in=capped).annotate(result_rank=SearchRank(F("search_vector"), query))
+            # The matches first (from the index, at most MAX_MATCHES), then their rank.
+            capped = _capped([part.filter(search_vector=query) for part in parts], newest_first=False)
+            half = keys_of.filter(pk__in=capped).annotate(result_rank=SearchRank(F("search_vector"), query))
         else:
             if q.strip():
                 # Every word must appear somewhere in the text; a search of only punctuation matches nothing.
-                matching = matching.filter(*[Q(text__icontains=word) for word in words]) if words else matching.none()
+                words_in = [Q(text__icontains=word) for word in words]
+                parts = [part.filter(*words_in) if words else part.none() for part in parts]
             # The newest rows first, so the cap keeps the most recent reports.
-            capped = matching.order_by("-pk").values("pk")[:MAX_MATCHES]
-            half = rows_of().filter(pk__in=capped)
-        rows.append(half.order_by().values(*columns))
-        keys.append(matching.model.objects.filter(pk__in=capped).order_by().values("pk"))
-    order = ("result_service_name", "-result_date", "result_inspection", "result_source", "result_position")
-    if ranked:
-        order = ("-result_rank", *order)
-    return SearchMatches(rows=_union(rows).order_by(*order, "result_pk")[:MAX_MATCHES], keys=_union(keys))
+            capped = _capped(parts, newest_first=True)
+            half = keys_of.filter(pk__in=capped)
+        keys.append(half.order_by().values(*columns))
+    return SearchMatches(keys=_union(keys).order_by(*order)[:MAX_MATCHES], q=q)
+
+
+def _capped(parts: list[QuerySet], *, newest_first: bool) -> QuerySet:
+    """The keys of at most MAX_MATCHES rows of the parts (disjoint query sets of one model), the newest if asked;
+    else whichever the database finds first."""
+    parts = [(part.order_by("-pk") if newest_first else part.order_by()).values("pk") for part in parts]
+    if len(parts) == 1:
+        return parts[0][:MAX_MATCHES]
+    combined = _union([part[:MAX_MATCHES] for part in parts])
+    return (combined.order_by("-pk") if newest_first else combined)[:MAX_MATCHES]
 
 
 def _union(querysets: list[QuerySet]) -> QuerySet:
@@ -378,45 +417,44 @@ def _date_label(row: dict) -> str:
     return "date unknown"
 
 
-def finding_search_headlines(*, rows, q: str) -> dict[tuple[str, int], str]:
-    """PostgreSQL's headlines (``ts_headline``: the matching words marked) of a page of rows, in one query.
-
-    Only for the page shown: a headline parses the whole text again, too slow to run over every match.
-    """
-    if not (search_is_full_text() and q.strip()):
-        return {}
-    ids = {"finding": [], RECOMMENDATION: []}
-    for row in rows:
-        ids[row["result_source"]].append(row["result_pk"])
-    query = search_query(q)
-    halves = [
-        model.objects.filter(pk__in=pks)
-        .annotate(
-            source=Value(source, output_field=CharField()),
-            headline=SearchHeadline(
-                "text", query, config=SEARCH_CONFIG, start_sel=MARK_START, stop_sel=MARK_END, highlight_all=True
-            ),
-        )
-        .order_by()
-        .values_list("source", "pk", "headline")
-        for source, model in (("finding", Finding), (RECOMMENDATION, Recommendation))
-        if (pks := ids[source])
-    ]
+def finding_search_rows(*, keys: list[tuple[str, int]], q: str) -> list[dict]:
+    """The ``COLUMNS`` of the findings and recommendations with these keys ((source, pk), as ``SearchMatches``
+    gives them), in that order, in one query; on PostgreSQL, after a search, with their headlines
+    (``ts_headline``: the matching words marked; only for the page shown, as a headline parses the whole text
+    again)."""
+    headlines = search_is_full_text() and bool(q.strip())
+    columns = COLUMNS + (HEADLINE_COLUMNS if headlines else ())
+    halves = []
+    for source, rows_of in (("finding", _finding_rows), (RECOMMENDATION, _recommendation_rows)):
+        pks = [pk for key_source, pk in keys if key_source == source]
+        if not pks:
+            continue
+        half = rows_of().filter(pk__in=pks)
+        if headlines:
+            half = half.annotate(
+                result_headline=SearchHeadline(
+                    "text",
+                    search_query(q),
+                    config=SEARCH_CONFIG,
+                    start_sel=MARK_START,
+                    stop_sel=MARK_END,
+                    highlight_all=True,
+                )
+            )
+        halves.append(half.order_by().values(*columns))
     if not halves:
-        return {}
-    union = halves[0].union(*halves[1:], all=True) if len(halves) > 1 else halves[0]
-    return {(source, pk): headline for source, pk, headline in union}
+        return []
+    rows = {(row["result_source"], row["result_pk"]): row for row in _union(halves)}
+    return [rows[key] for key in keys]
 
 
 def finding_search_results(*, rows, q: str) -> list[SearchResult]:
-    """A page of ``finding_matches`` rows as results, their matches marked (on PostgreSQL, one query for the
-    headlines; none elsewhere)."""
-    rows = list(rows)
+    """A page of ``finding_matches`` rows as results, their matches marked: PostgreSQL's headline where the row
+    has one, else the words marked in Python (the SQLite fallback). No query."""
     words = search_words(q)
-    headlines = finding_search_headlines(rows=rows, q=q)
     results = []
     for row in rows:
-        headline = headlines.get((row["result_source"], row["result_pk"])) if headlines else None
+        headline = row.get("result_headline")
         text = highlight_headline(headline) if headline is not None else highlight(row["result_text"], words=words)
         results.append(
             SearchResult(

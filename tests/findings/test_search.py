@@ -322,20 +322,27 @@ def test_search_marks_the_active_navigation_item(client):
 
 @pytest.mark.parametrize(("role", "queries"), [(None, 5), ("analyst", 9)])
 def test_search_runs_a_fixed_number_of_queries(client, request, django_assert_num_queries, role, queries):
+    """Three for the form's choices, one for the matches (their keys, capped, ordered), one for the page's rows
+    (with PostgreSQL's headlines), and the session's for a user who is logged in."""
     if role:
         client.force_login(request.getfixturevalue(role))
     for params in (
         {"q": "AssetPlus"},  # ten results
         {"q": "AssetPlus", "kind": "key_finding", "service": "western-bay"},  # one
         {"kind": "explanation", "page": "3"},  # a full page
+        {"kind": "explanation", "page": "999"},  # past the end: the last page
         {"q": "review", "rating": "Inadequate", "standard": "domain-1"},  # findings and recommendations
+        {"rating": "Good", "kind": "strength"},  # a rating: two capped parts, one query
     ):
-        # PostgreSQL marks the matches of the page shown in one more query (ts_headline); SQLite in Python.
-        headlines = 1 if search_is_full_text() and "q" in params else 0
         # A service is looked up by its slug or name in one query.
         service = 1 if "service" in params else 0
-        with django_assert_num_queries(queries + headlines + service):
+        with django_assert_num_queries(queries + service):
             assert client.get(URL, params).status_code == 200
+
+
+def test_search_with_no_match_reads_no_rows(client, django_assert_num_queries):
+    with django_assert_num_queries(4):  # the choices and the matches: no page to read
+        assert count(client.get(URL, {"q": "xylophone"})) == 0
 
 
 def test_search_shows_at_most_max_matches_and_says_so(client, monkeypatch):
