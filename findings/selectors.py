@@ -30,7 +30,8 @@ from django.utils.safestring import SafeString, mark_safe
 from findings.models import Finding, FindingKind, Recommendation
 from inspections.models import Inspection, Service, format_partial_date
 from inspections.visibility import visible_inspections
-from ratings.models import Domain, Grade, Judgement, Standard
+from ratings.models import Domain, Judgement, Standard
+from ratings.selectors import framework_catalogues
 
 SEARCH_CONFIG = "english"
 RECOMMENDATION = "recommendation"
@@ -61,23 +62,44 @@ class SearchChoices:
 
 
 def finding_search_choices() -> SearchChoices:
-    """The search form's choices, in three queries: standards, domains and grades.
+    """The search form's choices, from the framework catalogues kept in the process (one query when unchanged).
 
     A standard's value is its code (as on the services list: ``2.1``; FJI and SQS share theme codes); a domain's
-    is ``domain-<code>`` and selects the domain's own findings and those of its standards. Services are not
-    offered as a list (there are ten thousand at national scale): the form takes a name or slug and looks it up
-    with ``finding_search_service``.
+    is ``domain-<code>`` and selects the domain's own findings and those of its standards. By the year the
+    framework came into force (none last), then position; where two frameworks share a code (FJI and SQS themes)
+    the label is the first's. Grades by scale name, best first. Services are not offered as a list (there are ten
+    thousand at national scale): the form takes a name or slug and looks it up with ``finding_search_services``.
     """
+    catalogues = list(framework_catalogues().values())
+
+    def era(catalogue) -> tuple:
+        year = catalogue.framework.in_force_from
+        return (year is None, year or 0)
+
     standards: dict[str, str] = {}
-    for standard in Standard.objects.select_related("framework").order_by("framework__in_force_from", "position"):
-        standards.setdefault(standard.code, f"{standard.code} {standard.name} ({standard.framework.name})")
-    domains = Domain.objects.select_related("framework").order_by("framework__in_force_from", "position", "code")
-    for domain in domains:
+    for catalogue, standard in sorted(
+        ((each, standard) for each in catalogues for standard in each.standards.values()),
+        key=lambda pair: (*era(pair[0]), pair[1].position, pair[0].framework.code),
+    ):
+        standards.setdefault(standard.code, f"{standard.code} {standard.name} ({catalogue.framework.name})")
+    for catalogue, domain in sorted(
+        ((each, domain) for each in catalogues for domain in each.domains.values()),
+        key=lambda pair: (*era(pair[0]), pair[1].position, pair[1].code, pair[0].framework.code),
+    ):
         standards.setdefault(
             f"{DOMAIN_PREFIX}{domain.code}",
-            f"Domain {domain.code} {domain.name}, all its standards ({domain.framework.name})",
+            f"Domain {domain.code} {domain.name}, all its standards ({catalogue.framework.name})",
         )
-    grade_names = Grade.objects.order_by("scale__name", "-points").values_list("name", flat=True)
+    scales = {
+        catalogue.framework.rating_scale.pk: catalogue.framework.rating_scale
+        for catalogue in catalogues
+        if catalogue.framework.rating_scale_id is not None
+    }
+    grade_names = [
+        grade.name
+        for scale in sorted(scales.values(), key=lambda scale: scale.name)
+        for grade in sorted(scale.grades.all(), key=lambda grade: -grade.points)
+    ]
     return SearchChoices(
         kinds=[*FindingKind.choices, (RECOMMENDATION, "Recommendation")],
         standards=list(standards.items()),
