@@ -30,7 +30,7 @@ from django.utils.safestring import SafeString, mark_safe
 from findings.models import Finding, FindingKind, Recommendation
 from inspections.models import Inspection, Service, format_partial_date
 from inspections.visibility import visible_inspections
-from ratings.models import Domain, Judgement, Standard
+from ratings.models import Judgement
 from ratings.selectors import framework_catalogues
 
 SEARCH_CONFIG = "english"
@@ -54,11 +54,20 @@ def search_words(q: str) -> list[str]:
 
 @dataclass(frozen=True)
 class SearchChoices:
-    """What the search form offers; each list is (value, label), the values being what the URL carries."""
+    """What the search form offers; each list is (value, label), the values being what the URL carries.
+
+    With the ids each value stands for, so that a search filters on ids the planner can weigh (how many
+    judgements are Poor, how many findings are about 2.1) rather than on names behind a join."""
 
     kinds: list[tuple[str, str]]
     standards: list[tuple[str, str]]
     ratings: list[tuple[str, str]]
+    # A standard's code, or domain-<code>: the standards it selects (for a domain, its standards).
+    standard_ids: dict[str, list[int]]
+    # domain-<code>: the domains with that code.
+    domain_ids: dict[str, list[int]]
+    # A rating's name: its grades (one a scale that has it).
+    grade_ids: dict[str, list[int]]
 
 
 def finding_search_choices() -> SearchChoices:
@@ -77,11 +86,16 @@ def finding_search_choices() -> SearchChoices:
         return (year is None, year or 0)
 
     standards: dict[str, str] = {}
+    standard_ids: dict[str, list[int]] = {}
+    domain_ids: dict[str, list[int]] = {}
     for catalogue, standard in sorted(
         ((each, standard) for each in catalogues for standard in each.standards.values()),
         key=lambda pair: (*era(pair[0]), pair[1].position, pair[0].framework.code),
     ):
         standards.setdefault(standard.code, f"{standard.code} {standard.name} ({catalogue.framework.name})")
+        standard_ids.setdefault(standard.code, []).append(standard.pk)
+        if standard.domain_id is not None:
+            standard_ids.setdefault(f"{DOMAIN_PREFIX}{standard.domain.code}", []).append(standard.pk)
     for catalogue, domain in sorted(
         ((each, domain) for each in catalogues for domain in each.domains.values()),
         key=lambda pair: (*era(pair[0]), pair[1].position, pair[1].code, pair[0].framework.code),
@@ -90,20 +104,24 @@ def finding_search_choices() -> SearchChoices:
             f"{DOMAIN_PREFIX}{domain.code}",
             f"Domain {domain.code} {domain.name}, all its standards ({catalogue.framework.name})",
         )
+        domain_ids.setdefault(f"{DOMAIN_PREFIX}{domain.code}", []).append(domain.pk)
+        standard_ids.setdefault(f"{DOMAIN_PREFIX}{domain.code}", [])
     scales = {
         catalogue.framework.rating_scale.pk: catalogue.framework.rating_scale
         for catalogue in catalogues
         if catalogue.framework.rating_scale_id is not None
     }
-    grade_names = [
-        grade.name
-        for scale in sorted(scales.values(), key=lambda scale: scale.name)
-        for grade in sorted(scale.grades.all(), key=lambda grade: -grade.points)
-    ]
+    grade_ids: dict[str, list[int]] = {}
+    for scale in sorted(scales.values(), key=lambda scale: scale.name):
+        for grade in sorted(scale.grades.all(), key=lambda grade: -grade.points):
+            grade_ids.setdefault(grade.name, []).append(grade.pk)
     return SearchChoices(
         kinds=[*FindingKind.choices, (RECOMMENDATION, "Recommendation")],
         standards=list(standards.items()),
-        ratings=[(name, name) for name in dict.fromkeys(grade_names)],
+        ratings=[(name, name) for name in grade_ids],
+        standard_ids=standard_ids,
+        domain_ids=domain_ids,
+        grade_ids=grade_ids,
     )
 
 
@@ -219,11 +237,13 @@ def _recommendation_rows() -> QuerySet:
     )
 
 
-def _rated(rating: str) -> QuerySet:
-    return Inspection.objects.filter(overall_rating__name=rating)
+def _rated(grades: list[int]) -> QuerySet:
+    return Inspection.objects.filter(overall_rating_id__in=grades)
 
 
-def _matching_findings(*, inspections: QuerySet, kind: str, standard: str, rating: str) -> list[QuerySet]:
+def _matching_findings(
+    *, inspections: QuerySet, kind: str, standard: str, rating: str, choices: SearchChoices
+) -> list[QuerySet]:
     """The findings that pass the filters, with no column but their own and no join to show them: the capped
     subquery of a search, where every join would be paid for each of the many rows read to find the first
     matches. As one query set, or two disjoint ones whose rows together are the matches (below)."""
@@ -231,20 +251,20 @@ def _matching_findings(*, inspections: QuerySet, kind: str, standard: str, ratin
     if kind:
         findings = findings.filter(kind=kind)
     if standard.startswith(DOMAIN_PREFIX):
-        code = standard.removeprefix(DOMAIN_PREFIX)
         findings = findings.filter(
-            Q(domain__in=Domain.objects.filter(code=code)) | Q(standard__in=Standard.objects.filter(domain__code=code))
+            Q(domain_id__in=choices.domain_ids[standard]) | Q(standard_id__in=choices.standard_ids[standard])
         )
     elif standard:
-        findings = findings.filter(standard__in=Standard.objects.filter(code=standard))
+        findings = findings.filter(standard_id__in=choices.standard_ids[standard])
     if not rating:
         return [findings]
+    grades = choices.grade_ids[rating]
     # As result_rating: the standard's rating in the same inspection, else the inspection's overall rating.
     standard_rated = Exists(
-        Judgement.objects.filter(inspection=OuterRef("inspection"), standard=OuterRef("standard"), rating__name=rating)
+        Judgement.objects.filter(inspection=OuterRef("inspection"), standard=OuterRef("standard"), rating_id__in=grades)
     )
     by_standard = findings.filter(standard_rated, standard__isnull=False)
-    by_overall = findings.filter(standard__isnull=True, inspection__in=_rated(rating))
+    by_overall = findings.filter(standard__isnull=True, inspection__in=_rated(grades))
     if connection.features.supports_slicing_ordering_in_compound:
         # Two queries, each capped, then capped together: each condition stands alone, so PostgreSQL can join the
         # judgements (or inspections) of that rating, or probe them for each finding, whichever is cheaper. Under
@@ -253,23 +273,23 @@ def _matching_findings(*, inspections: QuerySet, kind: str, standard: str, ratin
         return [by_standard, by_overall]
     return [
         findings.filter(
-            Q(standard_rated, standard__isnull=False) | Q(standard__isnull=True, inspection__in=_rated(rating))
+            Q(standard_rated, standard__isnull=False) | Q(standard__isnull=True, inspection__in=_rated(grades))
         )
     ]
 
 
-def _matching_recommendations(*, inspections: QuerySet, standard: str, rating: str) -> list[QuerySet]:
+def _matching_recommendations(
+    *, inspections: QuerySet, standard: str, rating: str, choices: SearchChoices
+) -> list[QuerySet]:
     """The recommendations that pass the filters, as ``_matching_findings``."""
     recommendations = Recommendation.objects.order_by().filter(inspection__in=inspections)
     if standard.startswith(DOMAIN_PREFIX):
-        recommendations = recommendations.filter(
-            domain__in=Domain.objects.filter(code=standard.removeprefix(DOMAIN_PREFIX))
-        )
+        recommendations = recommendations.filter(domain_id__in=choices.domain_ids[standard])
     elif standard:
         # Recommendations are about a domain or the whole service, never one standard.
         recommendations = recommendations.none()
     if rating:
-        recommendations = recommendations.filter(inspection__in=_rated(rating))
+        recommendations = recommendations.filter(inspection__in=_rated(choices.grade_ids[rating]))
     return [recommendations]
 
 
@@ -323,7 +343,14 @@ class SearchMatches:
 
 
 def finding_matches(
-    *, user, q: str = "", kind: str = "", standard: str = "", rating: str = "", service: Service | None = None
+    *,
+    user,
+    q: str = "",
+    kind: str = "",
+    standard: str = "",
+    rating: str = "",
+    service: Service | None = None,
+    choices: SearchChoices | None = None,
 ) -> SearchMatches:
     """Findings and recommendations of the inspections a user may see, matching ``q`` and the filters.
 
@@ -333,17 +360,24 @@ def finding_matches(
     recommendations), ranks those and orders them best first; without a search, or on other databases, the newest
     ``MAX_MATCHES`` come by service, newest inspection first, then in the report's order. Arguments must be
     validated first (``findings.forms.FindingSearchForm``; ``service`` is one the user may see);
-    ``kind="recommendation"`` searches recommendations only.
+    ``kind="recommendation"`` searches recommendations only. ``choices`` (``finding_search_choices``, read if not
+    given) says which ids a standard, domain or rating stands for.
     """
+    if choices is None:
+        choices = finding_search_choices()
     inspections = visible_inspections(user=user)
     if service is not None:
         inspections = inspections.filter(service=service)
     halves = []
     if kind != RECOMMENDATION:
-        findings = _matching_findings(inspections=inspections, kind=kind, standard=standard, rating=rating)
+        findings = _matching_findings(
+            inspections=inspections, kind=kind, standard=standard, rating=rating, choices=choices
+        )
         halves.append((findings, _keys(Finding, source="finding", position="position")))
     if not kind or kind == RECOMMENDATION:
-        recommendations = _matching_recommendations(inspections=inspections, standard=standard, rating=rating)
+        recommendations = _matching_recommendations(
+            inspections=inspections, standard=standard, rating=rating, choices=choices
+        )
         halves.append((recommendations, _keys(Recommendation, source=RECOMMENDATION, position="number")))
     words = search_words(q)
     ranked = search_is_full_text() and bool(q.strip())
