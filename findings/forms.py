@@ -2,7 +2,7 @@
 
 from django import forms
 
-from findings.selectors import SearchChoices, finding_search_services
+from findings.selectors import SearchChoices, finding_search_services, finding_search_services_like
 
 MAX_SEARCH_LENGTH = 200
 # A service's name is at most 200 characters, its slug 100.
@@ -58,7 +58,13 @@ class FindingSearchForm(forms.Form):
             return None
         services = finding_search_services(user=self.user, name_or_slug=name_or_slug)
         if not services:
-            raise forms.ValidationError("No service has this name or slug", code="unknown")
+            # Not a guess: the services whose names contain what was typed, for the person to choose from.
+            like = finding_search_services_like(user=self.user, text=name_or_slug)
+            suggestions = "; ".join(f"{service.name} ({service.slug})" for service in like)
+            raise forms.ValidationError(
+                "No service has this name or slug" + (f". Names that contain it: {suggestions}" if like else ""),
+                code="unknown",
+            )
         if len(services) > 1 and services[0].slug != name_or_slug:
             raise forms.ValidationError(
                 "More than one service has this name: give the slug from its scorecard's address instead",

@@ -140,6 +140,16 @@ def finding_search_services(*, user, name_or_slug: str) -> list[Service]:
     )
 
 
+def finding_search_services_like(*, user, text: str, limit: int = 5) -> list[Service]:
+    """Up to ``limit`` services a user may see whose name contains ``text`` (any case), by name: what the form
+    suggests when a name or slug matches no service. One query, only then."""
+    return list(
+        Service.objects.filter(name__icontains=text)
+        .filter(Exists(visible_inspections(user=user).filter(service=OuterRef("pk"))))
+        .order_by("name", "slug")[:limit]
+    )
+
+
 # The columns both halves of the search select, in this order (a UNION matches columns by position).
 COLUMNS = (
     "result_source",

@@ -235,7 +235,19 @@ def test_search_with_no_match_says_so(client):
         ({"kind": "banana"}, "id_kind", "Kind (kind): Choose one of the kinds in the list"),
         ({"rating": "Meh"}, "id_rating", "Rating (rating): Choose one of the ratings in the list"),
         ({"service": "atlantis"}, "id_service", "Service (service): No service has this name or slug"),
-        ({"service": "Western Bay"}, "id_service", "Service (service): No service has this name or slug"),
+        (
+            {"service": "bay"},
+            "id_service",
+            "Service (service): No service has this name or slug. Names that contain it: "
+            "Western Bay Youth Justice and Early Intervention Service (western-bay)",
+        ),
+        (
+            {"service": "youth offending"},
+            "id_service",
+            "Service (service): No service has this name or slug. Names that contain it: "
+            "Bromley Youth Offending Service (bromley); Northamptonshire Youth Offending Service (northamptonshire); "
+            "Swindon Youth Offending Team (swindon)",
+        ),
         ({"service": "s" * 201}, "id_service", "Service (service): Must be 200 characters or fewer"),
         ({"service": "a\x00b"}, "id_service", "Service (service): Null characters are not allowed."),
         (
@@ -274,6 +286,10 @@ def test_search_never_shows_drafts_to_other_roles(client, request, role):
     assert refused.status_code == 400
     assert "Service (service): No service has this name or slug" in body(refused)
     assert "Service (service): No service has this name or slug" in body(client.get(URL, {"service": "Bromley"}))
+    # Nor is it suggested for a name that contains what was typed.
+    suggested = body(client.get(URL, {"service": "youth offending"}))
+    assert "Names that contain it: Northamptonshire Youth Offending Service (northamptonshire); Swindon" in suggested
+    assert "Bromley" not in suggested
 
 
 def test_search_shows_drafts_to_inspectors_marked_as_such(client, inspector):
