@@ -66,7 +66,7 @@ class SearchChoices:
     standard_ids: dict[str, list[int]]
     # domain-<code>: the domains with that code.
     domain_ids: dict[str, list[int]]
-    # A rating's name: its grades (one a scale that has it).
+    # A rating's name: its grades (one on each scale that has it).
     grade_ids: dict[str, list[int]]
 
 
