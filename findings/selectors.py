@@ -28,9 +28,10 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from findings.models import Finding, FindingKind, Recommendation
-from inspections.models import Service, format_partial_date
+from inspections.models import Inspection, Service, format_partial_date
 from inspections.visibility import visible_inspections
-from ratings.models import Domain, Grade, Judgement, Standard
+from ratings.models import Judgement
+from ratings.selectors import framework_catalogues
 
 SEARCH_CONFIG = "english"
 RECOMMENDATION = "recommendation"
@@ -53,36 +54,99 @@ def search_words(q: str) -> list[str]:
 
 @dataclass(frozen=True)
 class SearchChoices:
-    """What the search form offers; each list is (value, label), the values being what the URL carries."""
+    """What the search form offers; each list is (value, label), the values being what the URL carries.
+
+    With the ids each value stands for, so that a search filters on ids the planner can weigh (how many
+    judgements are Poor, how many findings are about 2.1) rather than on names behind a join."""
 
     kinds: list[tuple[str, str]]
     standards: list[tuple[str, str]]
     ratings: list[tuple[str, str]]
-    services: list[tuple[str, str]]
+    # A standard's code, or domain-<code>: the standards it selects (for a domain, its standards).
+    standard_ids: dict[str, list[int]]
+    # domain-<code>: the domains with that code.
+    domain_ids: dict[str, list[int]]
+    # A rating's name: its grades (one on each scale that has it).
+    grade_ids: dict[str, list[int]]
 
 
-def finding_search_choices(*, user) -> SearchChoices:
-    """The search form's choices, in four queries: the services a user may see, standards, domains and grades.
+def finding_search_choices() -> SearchChoices:
+    """The search form's choices, from the framework catalogues kept in the process (one query when unchanged).
 
     A standard's value is its code (as on the services list: ``2.1``; FJI and SQS share theme codes); a domain's
-    is ``domain-<code>`` and selects the domain's own findings and those of its standards.
+    is ``domain-<code>`` and selects the domain's own findings and those of its standards. By the year the
+    framework came into force (none last), then position; where two frameworks share a code (FJI and SQS themes)
+    the label is the first's. Grades by scale name, best first. Services are not offered as a list (there are ten
+    thousand at national scale): the form takes a name or slug and looks it up with ``finding_search_services``.
     """
-    services = Service.objects.filter(Exists(visible_inspections(user=user).filter(service=OuterRef("pk"))))
+    catalogues = list(framework_catalogues().values())
+
+    def era(catalogue) -> tuple:
+        year = catalogue.framework.in_force_from
+        return (year is None, year or 0)
+
     standards: dict[str, str] = {}
-    for standard in Standard.objects.select_related("framework").order_by("framework__in_force_from", "position"):
-        standards.setdefault(standard.code, f"{standard.code} {standard.name} ({standard.framework.name})")
-    domains = Domain.objects.select_related("framework").order_by("framework__in_force_from", "position", "code")
-    for domain in domains:
+    standard_ids: dict[str, list[int]] = {}
+    domain_ids: dict[str, list[int]] = {}
+    for catalogue, standard in sorted(
+        ((each, standard) for each in catalogues for standard in each.standards.values()),
+        key=lambda pair: (*era(pair[0]), pair[1].position, pair[0].framework.code),
+    ):
+        standards.setdefault(standard.code, f"{standard.code} {standard.name} ({catalogue.framework.name})")
+        standard_ids.setdefault(standard.code, []).append(standard.pk)
+        if standard.domain_id is not None:
+            standard_ids.setdefault(f"{DOMAIN_PREFIX}{standard.domain.code}", []).append(standard.pk)
+    for catalogue, domain in sorted(
+        ((each, domain) for each in catalogues for domain in each.domains.values()),
+        key=lambda pair: (*era(pair[0]), pair[1].position, pair[1].code, pair[0].framework.code),
+    ):
         standards.setdefault(
             f"{DOMAIN_PREFIX}{domain.code}",
-            f"Domain {domain.code} {domain.name}, all its standards ({domain.framework.name})",
+            f"Domain {domain.code} {domain.name}, all its standards ({catalogue.framework.name})",
         )
-    grade_names = Grade.objects.order_by("scale__name", "-points").values_list("name", flat=True)
+        domain_ids.setdefault(f"{DOMAIN_PREFIX}{domain.code}", []).append(domain.pk)
+        standard_ids.setdefault(f"{DOMAIN_PREFIX}{domain.code}", [])
+    scales = {
+        catalogue.framework.rating_scale.pk: catalogue.framework.rating_scale
+        for catalogue in catalogues
+        if catalogue.framework.rating_scale_id is not None
+    }
+    grade_ids: dict[str, list[int]] = {}
+    for scale in sorted(scales.values(), key=lambda scale: scale.name):
+        for grade in sorted(scale.grades.all(), key=lambda grade: -grade.points):
+            grade_ids.setdefault(grade.name, []).append(grade.pk)
     return SearchChoices(
         kinds=[*FindingKind.choices, (RECOMMENDATION, "Recommendation")],
         standards=list(standards.items()),
-        ratings=[(name, name) for name in dict.fromkeys(grade_names)],
-        services=list(services.order_by("name").values_list("slug", "name")),
+        ratings=[(name, name) for name in grade_ids],
+        standard_ids=standard_ids,
+        domain_ids=domain_ids,
+        grade_ids=grade_ids,
+    )
+
+
+def finding_search_services(*, user, name_or_slug: str) -> list[Service]:
+    """The services a user may see whose slug is ``name_or_slug``, or else whose name it is (any case): one query.
+
+    A slug is unique, so a slug match comes first and alone decides; names are not unique, so a name may give
+    several (at most two are read: enough to tell that the name is ambiguous). A service whose inspections are
+    all drafts is, for anyone but an inspector, as unknown as one that does not exist.
+    """
+    return list(
+        Service.objects.filter(Q(slug=name_or_slug) | Q(name__iexact=name_or_slug))
+        .filter(Exists(visible_inspections(user=user).filter(service=OuterRef("pk"))))
+        .annotate(by_slug=Case(When(slug=name_or_slug, then=Value(0)), default=Value(1)))
+        .order_by("by_slug", "slug")[:2]
+    )
+
+
+def finding_search_services_like(*, user, text: str, limit: int = 5) -> list[Service]:
+    """Up to ``limit`` services a user may see whose name contains ``text`` (any case), by name: what the form
+    suggests when a name or slug matches no service. One query, only then."""
+    return list(
+        Service.objects.filter(name__icontains=text)
+        .filter(Exists(visible_inspections(user=user).filter(service=OuterRef("pk"))))
+        .order_by("name", "slug")[:limit]
     )
 
 
@@ -107,7 +171,10 @@ COLUMNS = (
     "result_rating_of",
     "result_rating",
 )
-RANKED_COLUMNS = ("result_rank",)
+# A page's rows also carry PostgreSQL's headline of the text (the words searched for marked) when there was a search.
+HEADLINE_COLUMNS = ("result_headline",)
+# What a search orders its matches by, best first (a search on PostgreSQL puts its rank before these).
+ORDER = ("result_service_name", "-result_date", "result_inspection", "result_source", "result_position", "result_pk")
 
 
 def _inspection_columns() -> dict:
@@ -126,15 +193,8 @@ def _inspection_columns() -> dict:
     }
 
 
-def _findings(*, kind: str, standard: str) -> QuerySet:
-    findings = Finding.objects.all()
-    if kind:
-        findings = findings.filter(kind=kind)
-    if standard.startswith(DOMAIN_PREFIX):
-        code = standard.removeprefix(DOMAIN_PREFIX)
-        findings = findings.filter(Q(domain__code=code) | Q(standard__domain__code=code))
-    elif standard:
-        findings = findings.filter(standard__code=standard)
+def _finding_rows() -> QuerySet:
+    """Every finding with the ``COLUMNS`` the page shows."""
     # The rating a finding is filed under: its standard's rating in the same inspection; for a finding about a
     # domain or the whole report, the inspection's overall rating.
     standard_rating = (
@@ -142,7 +202,7 @@ def _findings(*, kind: str, standard: str) -> QuerySet:
         .order_by()
         .values("rating__name")[:1]
     )
-    return findings.annotate(
+    return Finding.objects.annotate(
         result_source=Value("finding"),
         result_pk=F("pk"),
         result_kind=F("kind"),
@@ -167,14 +227,9 @@ def _findings(*, kind: str, standard: str) -> QuerySet:
     )
 
 
-def _recommendations(*, standard: str) -> QuerySet:
-    recommendations = Recommendation.objects.all()
-    if standard.startswith(DOMAIN_PREFIX):
-        recommendations = recommendations.filter(domain__code=standard.removeprefix(DOMAIN_PREFIX))
-    elif standard:
-        # Recommendations are about a domain or the whole service, never one standard.
-        recommendations = recommendations.none()
-    return recommendations.annotate(
+def _recommendation_rows() -> QuerySet:
+    """Every recommendation with the ``COLUMNS`` the page shows."""
+    return Recommendation.objects.annotate(
         result_source=Value(RECOMMENDATION),
         result_pk=F("pk"),
         result_kind=Value(RECOMMENDATION),
@@ -192,57 +247,183 @@ def _recommendations(*, standard: str) -> QuerySet:
     )
 
 
+def _rated(grades: list[int]) -> QuerySet:
+    return Inspection.objects.filter(overall_rating_id__in=grades)
+
+
+def _matching_findings(
+    *, inspections: QuerySet, kind: str, standard: str, rating: str, choices: SearchChoices
+) -> list[QuerySet]:
+    """The findings that pass the filters, with no column but their own and no join to show them: the capped
+    subquery of a search, where every join would be paid for each of the many rows read to find the first
+    matches. As one query set, or two disjoint ones whose rows together are the matches (below)."""
+    findings = Finding.objects.order_by().filter(inspection__in=inspections)
+    if kind:
+        findings = findings.filter(kind=kind)
+    if standard.startswith(DOMAIN_PREFIX):
+        findings = findings.filter(
+            Q(domain_id__in=choices.domain_ids[standard]) | Q(standard_id__in=choices.standard_ids[standard])
+        )
+    elif standard:
+        findings = findings.filter(standard_id__in=choices.standard_ids[standard])
+    if not rating:
+        return [findings]
+    grades = choices.grade_ids[rating]
+    # As result_rating: the standard's rating in the same inspection, else the inspection's overall rating.
+    standard_rated = Exists(
+        Judgement.objects.filter(inspection=OuterRef("inspection"), standard=OuterRef("standard"), rating_id__in=grades)
+    )
+    by_standard = findings.filter(standard_rated, standard__isnull=False)
+    by_overall = findings.filter(standard__isnull=True, inspection__in=_rated(grades))
+    if connection.features.supports_slicing_ordering_in_compound:
+        # Two queries, each capped, then capped together: each condition stands alone, so PostgreSQL can join the
+        # judgements (or inspections) of that rating, or probe them for each finding, whichever is cheaper. Under
+        # an OR it could only build a hash of every judgement of the rating (400,000 Good ones at national scale)
+        # and test findings newest first until 1,000 passed: seconds for a rare rating and kind.
+        return [by_standard, by_overall]
+    return [
+        findings.filter(
+            Q(standard_rated, standard__isnull=False) | Q(standard__isnull=True, inspection__in=_rated(grades))
+        )
+    ]
+
+
+def _matching_recommendations(
+    *, inspections: QuerySet, standard: str, rating: str, choices: SearchChoices
+) -> list[QuerySet]:
+    """The recommendations that pass the filters, as ``_matching_findings``."""
+    recommendations = Recommendation.objects.order_by().filter(inspection__in=inspections)
+    if standard.startswith(DOMAIN_PREFIX):
+        recommendations = recommendations.filter(domain_id__in=choices.domain_ids[standard])
+    elif standard:
+        # Recommendations are about a domain or the whole service, never one standard.
+        recommendations = recommendations.none()
+    if rating:
+        recommendations = recommendations.filter(inspection__in=_rated(choices.grade_ids[rating]))
+    return [recommendations]
+
+
 # A search shows at most this many matches (of each of findings and recommendations, then of both): beyond it,
 # counting, ranking and sorting every match would cost seconds at national scale, and nobody pages that far.
 MAX_MATCHES = 1000
 
 
+def _keys(model, *, source: str, position: str) -> QuerySet:
+    """A model's rows with only what a search orders them by: no text, no rating, no standard or domain."""
+    return model.objects.annotate(
+        result_source=Value(source),
+        result_pk=F("pk"),
+        result_service_name=F("inspection__service__name"),
+        result_date=Coalesce(
+            "inspection__published_on", "inspection__fieldwork_end_on", "inspection__fieldwork_start_on"
+        ),
+        result_inspection=F("inspection_id"),
+        result_position=F(position),
+    )
+
+
+class SearchMatches:
+    """What ``finding_matches`` found, for Django's paginator: ``count()`` and slices of ``COLUMNS`` rows.
+
+    The matches are found, capped, ranked and ordered once, in one query that reads only their keys and what they
+    are ordered by (at most ``MAX_MATCHES`` short rows); the count is how many came back. A slice (a page) then
+    reads the columns the page shows, and on PostgreSQL the headlines, of its own twenty rows only, in one more
+    query. Finding the matches is the expensive part, so it is not done twice (count, then page), and no match
+    off the page has its text, rating or headline computed.
+    """
+
+    ordered = True  # the paginator asks
+
+    def __init__(self, *, keys: QuerySet, q: str):
+        self._keys_query = keys
+        self._keys: list[tuple[str, int]] | None = None
+        self._q = q
+
+    def keys(self) -> list[tuple[str, int]]:
+        """(source, pk) of every match, in order: one query, the first time."""
+        if self._keys is None:
+            self._keys = [(row["result_source"], row["result_pk"]) for row in self._keys_query]
+        return self._keys
+
+    def count(self) -> int:
+        return len(self.keys())
+
+    def __getitem__(self, index: slice) -> list[dict]:
+        return finding_search_rows(keys=self.keys()[index], q=self._q)
+
+
 def finding_matches(
-    *, user, q: str = "", kind: str = "", standard: str = "", rating: str = "", service: str = ""
-) -> QuerySet:
+    *,
+    user,
+    q: str = "",
+    kind: str = "",
+    standard: str = "",
+    rating: str = "",
+    service: Service | None = None,
+    choices: SearchChoices | None = None,
+) -> SearchMatches:
     """Findings and recommendations of the inspections a user may see, matching ``q`` and the filters.
 
-    One query, as rows of the ``COLUMNS`` (a UNION of findings and recommendations; paginate it, then turn a
-    page into results with ``finding_search_results``), at most ``MAX_MATCHES`` rows. On PostgreSQL a search
-    takes the matches from the stored search vectors' GIN index, ranks those (no more than ``MAX_MATCHES``) and
-    orders them best first; without a search, or on other databases, rows come by service, newest inspection
-    first, then in the report's order. Arguments must be validated first (``findings.forms.FindingSearchForm``);
-    ``kind="recommendation"`` searches recommendations only.
+    At most ``MAX_MATCHES``, to page through (``SearchMatches``: one query for the matches, one a page for its
+    rows of ``COLUMNS``; turn a page into results with ``finding_search_results``). On PostgreSQL a search takes
+    the matches from the stored search vectors' GIN index (at most ``MAX_MATCHES`` of each of findings and
+    recommendations), ranks those and orders them best first; without a search, or on other databases, the newest
+    ``MAX_MATCHES`` come by service, newest inspection first, then in the report's order. Arguments must be
+    validated first (``findings.forms.FindingSearchForm``; ``service`` is one the user may see);
+    ``kind="recommendation"`` searches recommendations only. ``choices`` (``finding_search_choices``, read if not
+    given) says which ids a standard, domain or rating stands for.
     """
+    if choices is None:
+        choices = finding_search_choices()
+    inspections = visible_inspections(user=user)
+    if service is not None:
+        inspections = inspections.filter(service=service)
     halves = []
     if kind != RECOMMENDATION:
-        halves.append(lambda: _findings(kind=kind, standard=standard))
+        findings = _matching_findings(
+            inspections=inspections, kind=kind, standard=standard, rating=rating, choices=choices
+        )
+        halves.append((findings, _keys(Finding, source="finding", position="position")))
     if not kind or kind == RECOMMENDATION:
-        halves.append(lambda: _recommendations(standard=standard))
-    visible = visible_inspections(user=user)
+        recommendations = _matching_recommendations(
+            inspections=inspections, standard=standard, rating=rating, choices=choices
+        )
+        halves.append((recommendations, _keys(Recommendation, source=RECOMMENDATION, position="number")))
     words = search_words(q)
     ranked = search_is_full_text() and bool(q.strip())
-    columns = COLUMNS + (RANKED_COLUMNS if ranked else ())
-    querysets = []
-    for rows_of in halves:
-        half = rows_of().filter(inspection__in=visible)
-        if service:
-            half = half.filter(inspection__service__slug=service)
-        if rating:
-            half = half.filter(result_rating=rating)
+    order = ("-result_rank", *ORDER) if ranked else ORDER
+    columns = [name.removeprefix("-") for name in order]
+    keys = []
+    for parts, keys_of in halves:
         if ranked:
             query = search_query(q)
-            # The matches first (from the index, at most MAX_MATCHES), then their columns and rank.
-            matching = half.filter(search_vector=query).order_by().values("pk")[:MAX_MATCHES]
-            half = rows_of().filter(pk__in=matching).annotate(result_rank=SearchRank(F("search_vector"), query))
+            # The matches first (from the index, at most MAX_MATCHES), then their rank.
+            capped = _capped([part.filter(search_vector=query) for part in parts], newest_first=False)
+            half = keys_of.filter(pk__in=capped).annotate(result_rank=SearchRank(F("search_vector"), query))
         else:
             if q.strip():
                 # Every word must appear somewhere in the text; a search of only punctuation matches nothing.
-                half = half.filter(*[Q(text__icontains=word) for word in words]) if words else half.none()
+                words_in = [Q(text__icontains=word) for word in words]
+                parts = [part.filter(*words_in) if words else part.none() for part in parts]
             # The newest rows first, so the cap keeps the most recent reports.
-            capped = half.order_by("-pk").values("pk")[:MAX_MATCHES]
-            half = rows_of().filter(pk__in=capped)
-        querysets.append(half.order_by().values(*columns))
-    results = querysets[0].union(*querysets[1:], all=True) if len(querysets) > 1 else querysets[0]
-    order = ("result_service_name", "-result_date", "result_inspection", "result_source", "result_position")
-    if ranked:
-        order = ("-result_rank", *order)
-    return results.order_by(*order, "result_pk")[:MAX_MATCHES]
+            capped = _capped(parts, newest_first=True)
+            half = keys_of.filter(pk__in=capped)
+        keys.append(half.order_by().values(*columns))
+    return SearchMatches(keys=_union(keys).order_by(*order)[:MAX_MATCHES], q=q)
+
+
+def _capped(parts: list[QuerySet], *, newest_first: bool) -> QuerySet:
+    """The keys of at most MAX_MATCHES rows of the parts (disjoint query sets of one model), the newest if asked;
+    else whichever the database finds first."""
+    parts = [(part.order_by("-pk") if newest_first else part.order_by()).values("pk") for part in parts]
+    if len(parts) == 1:
+        return parts[0][:MAX_MATCHES]
+    combined = _union([part[:MAX_MATCHES] for part in parts])
+    return (combined.order_by("-pk") if newest_first else combined)[:MAX_MATCHES]
+
+
+def _union(querysets: list[QuerySet]) -> QuerySet:
+    return querysets[0].union(*querysets[1:], all=True) if len(querysets) > 1 else querysets[0]
 
 
 def search_query(q: str) -> SearchQuery:
@@ -302,45 +483,44 @@ def _date_label(row: dict) -> str:
     return "date unknown"
 
 
-def finding_search_headlines(*, rows, q: str) -> dict[tuple[str, int], str]:
-    """PostgreSQL's headlines (``ts_headline``: the matching words marked) of a page of rows, in one query.
-
-    Only for the page shown: a headline parses the whole text again, too slow to run over every match.
-    """
-    if not (search_is_full_text() and q.strip()):
-        return {}
-    ids = {"finding": [], RECOMMENDATION: []}
-    for row in rows:
-        ids[row["result_source"]].append(row["result_pk"])
-    query = search_query(q)
-    halves = [
-        model.objects.filter(pk__in=pks)
-        .annotate(
-            source=Value(source, output_field=CharField()),
-            headline=SearchHeadline(
-                "text", query, config=SEARCH_CONFIG, start_sel=MARK_START, stop_sel=MARK_END, highlight_all=True
-            ),
-        )
-        .order_by()
-        .values_list("source", "pk", "headline")
-        for source, model in (("finding", Finding), (RECOMMENDATION, Recommendation))
-        if (pks := ids[source])
-    ]
+def finding_search_rows(*, keys: list[tuple[str, int]], q: str) -> list[dict]:
+    """The ``COLUMNS`` of the findings and recommendations with these keys ((source, pk), as ``SearchMatches``
+    gives them), in that order, in one query; on PostgreSQL, after a search, with their headlines
+    (``ts_headline``: the matching words marked; only for the page shown, as a headline parses the whole text
+    again)."""
+    headlines = search_is_full_text() and bool(q.strip())
+    columns = COLUMNS + (HEADLINE_COLUMNS if headlines else ())
+    halves = []
+    for source, rows_of in (("finding", _finding_rows), (RECOMMENDATION, _recommendation_rows)):
+        pks = [pk for key_source, pk in keys if key_source == source]
+        if not pks:
+            continue
+        half = rows_of().filter(pk__in=pks)
+        if headlines:
+            half = half.annotate(
+                result_headline=SearchHeadline(
+                    "text",
+                    search_query(q),
+                    config=SEARCH_CONFIG,
+                    start_sel=MARK_START,
+                    stop_sel=MARK_END,
+                    highlight_all=True,
+                )
+            )
+        halves.append(half.order_by().values(*columns))
     if not halves:
-        return {}
-    union = halves[0].union(*halves[1:], all=True) if len(halves) > 1 else halves[0]
-    return {(source, pk): headline for source, pk, headline in union}
+        return []
+    rows = {(row["result_source"], row["result_pk"]): row for row in _union(halves)}
+    return [rows[key] for key in keys]
 
 
 def finding_search_results(*, rows, q: str) -> list[SearchResult]:
-    """A page of ``finding_matches`` rows as results, their matches marked (on PostgreSQL, one query for the
-    headlines; none elsewhere)."""
-    rows = list(rows)
+    """A page of ``finding_matches`` rows as results, their matches marked: PostgreSQL's headline where the row
+    has one, else the words marked in Python (the SQLite fallback). No query."""
     words = search_words(q)
-    headlines = finding_search_headlines(rows=rows, q=q)
     results = []
     for row in rows:
-        headline = headlines.get((row["result_source"], row["result_pk"])) if headlines else None
+        headline = row.get("result_headline")
         text = highlight_headline(headline) if headline is not None else highlight(row["result_text"], words=words)
         results.append(
             SearchResult(

@@ -12,13 +12,14 @@ PAGE_SIZE = 20
 
 
 def finding_search(request: HttpRequest) -> HttpResponse:
-    form = FindingSearchForm(request.GET, choices=finding_search_choices(user=request.user))
+    choices = finding_search_choices()
+    form = FindingSearchForm(request.GET, choices=choices, user=request.user)
     context = {"form": form, "full_text": search_is_full_text(), "nav_findings": True}
     if not form.is_valid():
         return render(request, "findings/search.html", {**context, "errors": form.error_list()}, status=400)
 
     filters = {name: form.cleaned_data[name] for name in ("q", "kind", "standard", "rating", "service")}
-    rows = finding_matches(user=request.user, **filters)
+    rows = finding_matches(user=request.user, **filters, choices=choices)
     page = Paginator(rows, PAGE_SIZE).get_page(form.cleaned_data["page"])
     query = request.GET.copy()
     query.pop("page", None)

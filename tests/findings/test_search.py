@@ -8,7 +8,7 @@ from django.urls import reverse
 from findings import selectors
 from findings.models import Finding, Recommendation
 from findings.selectors import finding_search_results, highlight, highlight_headline, search_is_full_text
-from inspections.models import Inspection, InspectionStatus
+from inspections.models import Inspection, InspectionStatus, Service
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db, pytest.mark.usefixtures("loaded_reports")]
 URL = reverse("finding_search")
@@ -234,7 +234,22 @@ def test_search_with_no_match_says_so(client):
     [
         ({"kind": "banana"}, "id_kind", "Kind (kind): Choose one of the kinds in the list"),
         ({"rating": "Meh"}, "id_rating", "Rating (rating): Choose one of the ratings in the list"),
-        ({"service": "atlantis"}, "id_service", "Service (service): Choose one of the services in the list"),
+        ({"service": "atlantis"}, "id_service", "Service (service): No service has this name or slug"),
+        (
+            {"service": "bay"},
+            "id_service",
+            "Service (service): No service has this name or slug. Names that contain it: "
+            "Western Bay Youth Justice and Early Intervention Service (western-bay)",
+        ),
+        (
+            {"service": "youth offending"},
+            "id_service",
+            "Service (service): No service has this name or slug. Names that contain it: "
+            "Bromley Youth Offending Service (bromley); Northamptonshire Youth Offending Service (northamptonshire); "
+            "Swindon Youth Offending Team (swindon)",
+        ),
+        ({"service": "s" * 201}, "id_service", "Service (service): Must be 200 characters or fewer"),
+        ({"service": "a\x00b"}, "id_service", "Service (service): Null characters are not allowed."),
         (
             {"standard": "9.9"},
             "id_standard",
@@ -269,7 +284,12 @@ def test_search_never_shows_drafts_to_other_roles(client, request, role):
     # A service whose only inspection is a draft is as unknown as one that does not exist.
     refused = client.get(URL, {"service": "bromley"})
     assert refused.status_code == 400
-    assert "Service (service): Choose one of the services in the list" in body(refused)
+    assert "Service (service): No service has this name or slug" in body(refused)
+    assert "Service (service): No service has this name or slug" in body(client.get(URL, {"service": "Bromley"}))
+    # Nor is it suggested for a name that contains what was typed.
+    suggested = body(client.get(URL, {"service": "youth offending"}))
+    assert "Names that contain it: Northamptonshire Youth Offending Service (northamptonshire); Swindon" in suggested
+    assert "Bromley" not in suggested
 
 
 def test_search_shows_drafts_to_inspectors_marked_as_such(client, inspector):
@@ -281,6 +301,33 @@ def test_search_shows_drafts_to_inspectors_marked_as_such(client, inspector):
     assert '<strong class="govuk-tag govuk-tag--grey">Draft</strong>' in body(response)
 
 
+def test_search_takes_a_service_by_slug_or_by_its_full_name_in_any_case(client):
+    by_slug = client.get(URL, {"kind": "strength", "service": "western-bay"})
+    name = "Western Bay Youth Justice and Early Intervention Service"
+    by_name = client.get(URL, {"kind": "strength", "service": f"  {name.upper()} "})
+    assert by_slug.status_code == by_name.status_code == 200
+    assert count(by_slug) == count(by_name) == 8
+    assert found(by_name) == found(by_slug)
+    # The box shows what was typed, and offers no list of services.
+    assert f'name="service" type="search" value="  {name.upper()} "' in body(by_name)
+    assert '<option value="western-bay"' not in body(by_slug)
+
+
+def test_search_refuses_a_service_name_that_more_than_one_service_has(client):
+    Service.objects.create(name="Swindon Youth Offending Team", slug="swindon-2", nation="England")
+    swindon_2 = Service.objects.get(slug="swindon-2")
+    Inspection.objects.filter(service__slug="bromley").update(service=swindon_2)
+    response = client.get(URL, {"service": "swindon youth offending team"})
+    assert response.status_code == 400
+    assert (
+        '<a href="#id_service">Service (service): More than one service has this name: give the slug from its '
+        "scorecard&#x27;s address instead</a>"
+    ) in body(response)
+    # Each slug still names one (a slug is unique, and decides before any name).
+    assert count(client.get(URL, {"kind": "recommendation", "service": "swindon"})) == 4
+    assert count(client.get(URL, {"kind": "recommendation", "service": "swindon-2"})) == 13
+
+
 def test_search_marks_the_active_navigation_item(client):
     html = body(client.get(URL))
     assert '<strong class="govuk-service-navigation__active-fallback">Findings</strong>' in html
@@ -289,20 +336,32 @@ def test_search_marks_the_active_navigation_item(client):
         assert f'<label class="govuk-label govuk-label--s" for="{field}">' in html
 
 
-@pytest.mark.parametrize(("role", "queries"), [(None, 6), ("analyst", 10)])
+@pytest.mark.parametrize(("role", "queries"), [(None, 3), ("analyst", 7)])
 def test_search_runs_a_fixed_number_of_queries(client, request, django_assert_num_queries, role, queries):
+    """One to see that the framework catalogues kept in the process are current (the form's choices), one for the
+    matches (their keys, capped, ordered), one for the page's rows (with PostgreSQL's headlines), and the
+    session's for a user who is logged in."""
     if role:
         client.force_login(request.getfixturevalue(role))
+    client.get(URL)  # the catalogues are read once a process, and again only when frameworks change
     for params in (
         {"q": "AssetPlus"},  # ten results
         {"q": "AssetPlus", "kind": "key_finding", "service": "western-bay"},  # one
         {"kind": "explanation", "page": "3"},  # a full page
+        {"kind": "explanation", "page": "999"},  # past the end: the last page
         {"q": "review", "rating": "Inadequate", "standard": "domain-1"},  # findings and recommendations
+        {"rating": "Good", "kind": "strength"},  # a rating: two capped parts, one query
     ):
-        # PostgreSQL marks the matches of the page shown in one more query (ts_headline); SQLite in Python.
-        headlines = 1 if search_is_full_text() and "q" in params else 0
-        with django_assert_num_queries(queries + headlines):
+        # A service is looked up by its slug or name in one query.
+        service = 1 if "service" in params else 0
+        with django_assert_num_queries(queries + service):
             assert client.get(URL, params).status_code == 200
+
+
+def test_search_with_no_match_reads_no_rows(client, django_assert_num_queries):
+    client.get(URL)
+    with django_assert_num_queries(2):  # the catalogues' version and the matches: no page to read
+        assert count(client.get(URL, {"q": "xylophone"})) == 0
 
 
 def test_search_shows_at_most_max_matches_and_says_so(client, monkeypatch):

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from findings.forms import FindingSearchForm
 from findings.selectors import finding_search_choices
-from inspections.models import Inspection
+from inspections.models import Inspection, Service
 from inspections.selectors import service_filter
 from ratings.selectors import comparable_services
 from tests.hostile.conftest import body
@@ -45,7 +45,11 @@ def service_list_parameters(user) -> dict[str, list[str]]:
 
 
 def finding_search_parameters(user) -> dict[str, list[str]]:
-    return form_parameters(FindingSearchForm(None, choices=finding_search_choices(user=user)))
+    parameters = form_parameters(FindingSearchForm(None, choices=finding_search_choices(), user=user))
+    # The service is a text box (a name or a slug), not a list: mix the services' own slugs and names in.
+    services = Service.objects.order_by("slug").values_list("slug", "name")
+    parameters["service"] = [value for slug_and_name in services for value in slug_and_name]
+    return parameters
 
 
 def compare_parameters(user) -> dict[str, list[str]]:
