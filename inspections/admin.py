@@ -6,9 +6,12 @@ with its reason. Drafts are listed only for those who may see them. Every change
 django-simple-history (the "History" button).
 """
 
+from dataclasses import dataclass
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.contrib.admin.templatetags.admin_modify import cell_count
 from django.contrib.admin.widgets import AutocompleteSelect, RelatedFieldWidgetWrapper
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -18,7 +21,9 @@ from django.forms.utils import flatatt
 from django.http import HttpRequest
 from django.urls import path
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
+from django.utils.choices import BaseChoiceIterator
+from django.utils.functional import cached_property
+from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from findings.models import Finding, Recommendation
@@ -37,9 +42,14 @@ from inspections.models import (
 )
 from inspections.roles import can_see_drafts
 from inspections.services import inspections_publish
-from ratings.models import Domain, Grade, Judgement, KeyQuestion, KeyQuestionScore, RatedBy, Standard
+from ratings.models import Domain, Framework, Grade, Judgement, KeyQuestion, KeyQuestionScore, RatedBy, Standard
 from ratings.rules import judgement_problem
-from ratings.selectors import framework_catalogue, inspection_derived_overall
+from ratings.selectors import (
+    FrameworkCatalogue,
+    framework_catalogue,
+    framework_catalogues,
+    inspection_derived_overall,
+)
 
 
 def rating_tag(name: str | None) -> str:
@@ -82,13 +92,78 @@ class ServiceAdmin(ReadOnlyHistoryAdmin):
         return ", ".join(authority.name for authority in service.local_authorities.all())
 
 
+def attributes_html(attrs: dict) -> str:
+    """``flatatt``, the same output (sorted, booleans last) in one join: it runs for every input of the page."""
+    pairs = sorted((key, value) for key, value in attrs.items() if value is not None and not isinstance(value, bool))
+    flags = sorted(key for key, value in attrs.items() if value is True)
+    return mark_safe(
+        "".join(f' {key}="{conditional_escape(value)}"' for key, value in pairs) + "".join(f" {key}" for key in flags)
+    )
+
+
+class SharedChoices(BaseChoiceIterator):
+    """A choice list shared by every form of a page: Django copies a field's choices into each of its forms, and
+    for a few hundred inline rows that copying (of the rows behind the choices) cost more than rendering them.
+    Its options' HTML is written once (``options_html``), and each select only marks its chosen one."""
+
+    def __init__(self, choices):
+        self.choices = tuple(choices)
+
+    def __iter__(self):
+        return iter(self.choices)
+
+    def __len__(self):
+        return len(self.choices)
+
+    def __copy__(self):
+        return self
+
+    def __deepcopy__(self, memo):
+        return self
+
+    @cached_property
+    def options_html(self) -> list[tuple[str, str, str]] | None:
+        """(value, option, option selected) for each choice; None when the choices are grouped."""
+        if any(isinstance(label, (list, tuple)) for _, label in self.choices):
+            return None
+        options = []
+        for value, label in self.choices:
+            value = "" if value is None else str(value)
+            escaped, text = conditional_escape(value), conditional_escape(label)
+            options.append(
+                (
+                    value,
+                    f'<option value="{escaped}">{text}</option>',
+                    f'<option value="{escaped}" selected>{text}</option>',
+                )
+            )
+        return options
+
+
 class PlainSelect(forms.Select):
     """A select written out in Python rather than through a template per option.
 
-    A report's page holds about a thousand selects; rendering their options through templates took seconds.
+    A report's page holds about a thousand selects; rendering their options through templates took seconds. With
+    shared choices (every row of an inline) the options are written once for the page.
     """
 
     def render(self, name, value, attrs=None, renderer=None):
+        options = self.choices.options_html if isinstance(self.choices, SharedChoices) else None
+        if options is None:
+            return self._render_each_option(name, value, attrs)
+        chosen = set(self.format_value(value))
+        found = False
+        html = []
+        for option_value, option, selected in options:
+            if not found and option_value in chosen:
+                html.append(selected)
+                found = True  # a single select marks the first match only, as Django's does
+            else:
+                html.append(option)
+        attributes = attributes_html(self.build_attrs(self.attrs, attrs))
+        return mark_safe(f'<select name="{conditional_escape(name)}"{attributes}>{"".join(html)}</select>')
+
+    def _render_each_option(self, name, value, attrs):
         widget = self.get_context(name, value, attrs)["widget"]
         options = format_html_join(
             "",
@@ -106,9 +181,10 @@ class PlainTextarea(forms.Textarea):
     """A textarea written out in Python, for the same reason as PlainSelect."""
 
     def render(self, name, value, attrs=None, renderer=None):
-        widget = self.get_context(name, value, attrs)["widget"]
-        return format_html(
-            '<textarea name="{}"{}>\r\n{}</textarea>', widget["name"], flatatt(widget["attrs"]), widget["value"] or ""
+        value = self.format_value(value)
+        attributes = attributes_html(self.build_attrs(self.attrs, attrs))
+        return mark_safe(
+            f'<textarea name="{conditional_escape(name)}"{attributes}>\r\n{conditional_escape(value or "")}</textarea>'
         )
 
 
@@ -118,12 +194,10 @@ class PlainInput:
     def render(self, name, value, attrs=None, renderer=None):
         widget = self.get_context(name, value, attrs)["widget"]
         value = widget["value"]
-        return format_html(
-            '<input type="{}" name="{}"{}{}>',
-            widget["type"],
-            widget["name"],
-            format_html(' value="{}"', value) if value is not None else "",
-            flatatt(widget["attrs"]),
+        shown = f' value="{conditional_escape(value)}"' if value is not None else ""
+        attributes = attributes_html(widget["attrs"])
+        return mark_safe(
+            f'<input type="{widget["type"]}" name="{conditional_escape(widget["name"])}"{shown}{attributes}>'
         )
 
 
@@ -180,6 +254,8 @@ class CompactInline(admin.TabularInline):
     extra = 0
     text_rows: dict[str, int] = {}
     formset = CompactFormSet
+    # Django's tabular inline, its rows written out in Python (CompactInlineAdminFormSet.rows_html).
+    template = "admin/edit_inline/compact_tabular.html"
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name in self.text_rows:
@@ -187,15 +263,81 @@ class CompactInline(admin.TabularInline):
         elif db_field.choices:
             kwargs["widget"] = PlainSelect
         formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if formfield is not None and db_field.choices and not db_field.is_relation:
+            formfield.choices = SharedChoices(formfield.choices)
         if formfield is not None and isinstance(formfield.widget, RelatedFieldWidgetWrapper):
             inner = formfield.widget.widget
             if isinstance(inner, AutocompleteSelect):
                 formfield.widget = inner  # only the chosen rows are read (KnownLabelsAutocomplete)
                 return formfield
             formfield.widget = PlainSelect(choices=inner.choices)
-        if db_field.is_relation:
+        if db_field.is_relation and not isinstance(formfield, CatalogueChoiceField):
             formfield = _with_choices_read_once(formfield, request, key=(self.model, db_field.name))
         return formfield
+
+
+class CatalogueChoiceField(forms.ModelChoiceField):
+    """A choice of framework rows (standards, domains, key questions, grades, frameworks) taken from the framework
+    catalogue kept in the process (``ratings.selectors.framework_catalogues``): listing and checking a choice reads
+    nothing from the database, and every form of the page shares the same choices."""
+
+    def __init__(self, *, rows, **kwargs):
+        super().__init__(**kwargs)
+        self.rows = {str(row.pk): row for row in rows}
+        empty = [] if self.empty_label is None else [("", self.empty_label)]
+        self.choices = SharedChoices(empty + [(row.pk, self.label_from_instance(row)) for row in self.rows.values()])
+
+    def __deepcopy__(self, memo):
+        # Neither the queryset (never read) nor the shared choices need copying for each form.
+        return forms.Field.__deepcopy__(self, memo)
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        key = str(getattr(value, "pk", value))
+        if key not in self.rows:
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice", params={"value": value})
+        return self.rows[key]
+
+
+def request_catalogues(request: HttpRequest) -> dict[str, FrameworkCatalogue]:
+    """Every framework's catalogue, checked against the database once per request however often it is needed."""
+    catalogues = getattr(request, "_framework_catalogues", None)
+    if catalogues is None:
+        catalogues = request._framework_catalogues = framework_catalogues()
+    return catalogues
+
+
+def catalogue_rows(request: HttpRequest, related, framework: Framework | None) -> list | None:
+    """The rows of a framework model a choice may take: the framework's own (all frameworks' without one)."""
+    catalogues = request_catalogues(request)
+    chosen = [catalogues[framework.code]] if framework is not None else list(catalogues.values())
+    if related is Framework:
+        frameworks = [catalogue.framework for catalogue in catalogues.values()]
+        return sorted(frameworks, key=lambda f: (f.in_force_from is None, f.in_force_from or 0, f.code))
+    if related is Standard:
+        return [row for catalogue in chosen for row in catalogue.standards.values()]
+    if related is Domain:
+        return [row for catalogue in chosen for row in catalogue.domains.values()]
+    if related is KeyQuestion:
+        return [row for catalogue in chosen for row in catalogue.key_questions.values()]
+    if related is Grade:
+        scales = {}  # a scale's grades once, however many frameworks use it; in the model's order (scale, points)
+        for catalogue in chosen:
+            if catalogue.framework.rating_scale_id is not None:
+                scales[catalogue.framework.rating_scale.code] = list(catalogue.grades.values())
+        return [grade for code in sorted(scales) for grade in scales[code]]
+    return None
+
+
+def catalogue_choice(request: HttpRequest, db_field, framework: Framework | None, kwargs: dict) -> dict:
+    """The formfield arguments that take a framework model's choices from the catalogue (unchanged for others)."""
+    rows = catalogue_rows(request, db_field.related_model, framework)
+    if rows is not None:
+        kwargs["form_class"] = CatalogueChoiceField
+        kwargs["rows"] = rows
+        kwargs["queryset"] = db_field.related_model.objects.filter(pk__in=[row.pk for row in rows])
+    return kwargs
 
 
 class FrameworkBoundInline(CompactInline):
@@ -204,7 +346,9 @@ class FrameworkBoundInline(CompactInline):
     related_to_fetch: tuple[str, ...] = ()
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
-        return super().get_queryset(request).select_related(*self.related_to_fetch)
+        rows = super().get_queryset(request)
+        # Only what is named: select_related() with no names would join every foreign key, and theirs.
+        return rows.select_related(*self.related_to_fetch) if self.related_to_fetch else rows
 
     def get_formset(self, request, obj=None, **kwargs):
         self._inspection = obj
@@ -212,17 +356,10 @@ class FrameworkBoundInline(CompactInline):
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         inspection = getattr(self, "_inspection", None)
-        framework = inspection.framework if inspection else None
-        related = db_field.related_model
-        if framework is not None and related is Standard:
-            kwargs["queryset"] = Standard.objects.filter(framework=framework)
-        elif framework is not None and related is Domain:
-            kwargs["queryset"] = Domain.objects.filter(framework=framework)
-        elif framework is not None and related is KeyQuestion:
-            kwargs["queryset"] = KeyQuestion.objects.filter(standard__framework=framework).select_related("standard")
-        elif framework is not None and related is Grade:
-            kwargs["queryset"] = Grade.objects.filter(scale_id=framework.rating_scale_id)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+        framework = inspection.framework if inspection is not None and inspection.framework_id else None
+        return super().formfield_for_foreignkey(
+            db_field, request, **catalogue_choice(request, db_field, framework, kwargs)
+        )
 
 
 def _with_choices_read_once(formfield, request: HttpRequest, *, key: tuple):
@@ -239,7 +376,7 @@ def _with_choices_read_once(formfield, request: HttpRequest, *, key: tuple):
         key = (queryset.model, str(queryset.query))
     if key not in cache:
         # Iterating (not len()) reads the rows in one query, without a COUNT first.
-        cache[key] = list(iter(formfield.choices))
+        cache[key] = SharedChoices(iter(formfield.choices))
     formfield.choices = cache[key]
     return formfield
 
@@ -248,6 +385,7 @@ class JudgementFormSet(CompactFormSet):
     """Checks every judgement against the rule, using the key-question % entered on the same page."""
 
     key_question_formset: BaseInlineFormSet | None = None
+    catalogue: FrameworkCatalogue | None = None
 
     def clean(self) -> None:
         super().clean()
@@ -256,7 +394,7 @@ class JudgementFormSet(CompactFormSet):
             return
         if self.key_question_formset is not None and not self.key_question_formset.is_valid():
             return  # the key questions' own errors come first
-        catalogue = framework_catalogue(framework=inspection.framework)
+        catalogue = self.catalogue or framework_catalogue(framework=inspection.framework)
         percents = self._percents_on_page()
         ratings = {}
         for form in self.forms:
@@ -295,7 +433,7 @@ class JudgementFormSet(CompactFormSet):
 class JudgementInline(FrameworkBoundInline):
     model = Judgement
     formset = JudgementFormSet
-    related_to_fetch = ("standard", "rating", "inspection__framework")
+    related_to_fetch = ("standard", "rating")
     text_rows = {"note": 2}
     fields = ["standard", "rating", "proposed_rating", "score_percent", "professional_discretion", "note"]
     readonly_fields = ["proposed_rating"]
@@ -304,15 +442,15 @@ class JudgementInline(FrameworkBoundInline):
     def proposed_rating(self, judgement: Judgement) -> str:
         if judgement.pk is None:
             return "—"
-        # Inline instances live for one request: read the framework and the stored % once, not per row.
-        if getattr(self, "_rules_for", None) != judgement.inspection_id:
-            self._rules_for = judgement.inspection_id
-            self._catalogue = framework_catalogue(framework=judgement.inspection.framework)
-            self._percents = _stored_percents(judgement.inspection)
-        standard = self._catalogue.standards[judgement.standard.code]
+        # Inline instances live for one request: the page's stored rows (InspectionAdmin._create_formsets), or
+        # without them the framework and the stored % read once, not per row.
+        stored = getattr(self, "stored_ratings", None)
+        if stored is None or stored.inspection_id != judgement.inspection_id:
+            stored = self.stored_ratings = StoredRatings.read(judgement.inspection)
+        standard = stored.catalogue.standards[judgement.standard.code]
         if standard.rated_by != RatedBy.KEY_QUESTIONS:
             return "Rated by judgement: no rule"
-        proposal = self._catalogue.proposal(standard.code, self._percents)
+        proposal = stored.catalogue.proposal(standard.code, stored.percents)
         if proposal is None:
             return "Unknown: a key-question % is missing"
         return format_html(
@@ -330,13 +468,20 @@ class KeyQuestionScoreInline(FrameworkBoundInline):
     fields = ["key_question", "percent_yes", "note", "wording"]
 
 
-class RecommendationInline(FrameworkBoundInline):
+class WithoutSearchVector:
+    """Rows without their search vector: the page never shows it, and the database's trigger keeps it."""
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).defer("search_vector")
+
+
+class RecommendationInline(WithoutSearchVector, FrameworkBoundInline):
     model = Recommendation
     text_rows = {"text": 3}
     fields = ["number", "addressee", "text", "domain"]
 
 
-class FindingInline(FrameworkBoundInline):
+class FindingInline(WithoutSearchVector, FrameworkBoundInline):
     model = Finding
     text_rows = {"text": 3}
     fields = ["position", "kind", "standard", "domain", "text", "attribution"]
@@ -351,9 +496,9 @@ class KeyFactInline(CompactInline):
 class KnownLabelsAutocomplete(AutocompleteSelect):
     """An autocomplete whose chosen options' labels are read once for the whole inline, not once per row."""
 
-    def __init__(self, *args, labels: dict[str, str], **kwargs):
+    def __init__(self, *args, labels: dict[str, str] | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.labels = labels
+        self.labels = {} if labels is None else labels
 
     def optgroups(self, name, value, attr=None):
         chosen = [str(v) for v in value if str(v) not in self.choices.field.empty_values]
@@ -367,31 +512,30 @@ class KnownLabelsAutocomplete(AutocompleteSelect):
         return [(None, options, 0)]
 
 
+class InspectionAreaFormSet(CompactFormSet):
+    """The chosen authorities' names come from the rows the formset reads (with their authority), not read again."""
+
+    def get_queryset(self):
+        first = not hasattr(self, "_queryset")
+        rows = super().get_queryset()
+        widget = self.form.base_fields["local_authority"].widget
+        if first and isinstance(widget, KnownLabelsAutocomplete):
+            widget.labels.update((str(area.local_authority_id), area.local_authority.name) for area in rows)
+        return rows
+
+
 class InspectionAreaInline(CompactInline):
     """The local authorities, chosen by autocomplete: a select of every authority would be thousands long."""
 
     model = InspectionArea
+    formset = InspectionAreaFormSet
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[InspectionArea]:
         return super().get_queryset(request).select_related("local_authority")
 
-    def get_formset(self, request, obj=None, **kwargs):
-        self._inspection = obj
-        return super().get_formset(request, obj, **kwargs)
-
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "local_authority":
-            inspection = getattr(self, "_inspection", None)
-            rows = (
-                InspectionArea.objects.filter(inspection=inspection).values_list(
-                    "local_authority_id", "local_authority__name"
-                )
-                if inspection is not None and inspection.pk
-                else []
-            )
-            kwargs["widget"] = KnownLabelsAutocomplete(
-                db_field, self.admin_site, using=kwargs.get("using"), labels={str(pk): name for pk, name in rows}
-            )
+            kwargs["widget"] = KnownLabelsAutocomplete(db_field, self.admin_site, using=kwargs.get("using"))
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     extra = 0
@@ -403,6 +547,41 @@ class InspectionAreaInline(CompactInline):
 def _stored_percents(inspection: Inspection) -> dict[str, int | None]:
     scores = inspection.key_question_scores.select_related("key_question")
     return {score.key_question.code: score.percent_yes for score in scores}
+
+
+@dataclass(frozen=True)
+class StoredRatings:
+    """What an inspection's stored judgements and key-question % give under its framework's rules: the proposed
+    rating beside each judgement and the overall rating the standards add up to."""
+
+    inspection_id: int
+    catalogue: FrameworkCatalogue
+    percents: dict[str, int | None]
+    ratings: dict[str, str | None]
+
+    @property
+    def derived_overall(self) -> str | None:
+        return self.catalogue.derived_overall(self.ratings)
+
+    @classmethod
+    def read(cls, inspection: Inspection) -> "StoredRatings":
+        judgements = inspection.judgements.select_related("standard", "rating")
+        return cls(
+            inspection_id=inspection.pk,
+            catalogue=framework_catalogue(framework=inspection.framework),
+            percents=_stored_percents(inspection),
+            ratings={j.standard.code: (j.rating.name if j.rating_id else None) for j in judgements},
+        )
+
+    @classmethod
+    def from_formsets(cls, inspection: Inspection, catalogue: FrameworkCatalogue, judgements, key_question_scores):
+        """From the rows the page's inline formsets read anyway (before any posted value is applied to them)."""
+        return cls(
+            inspection_id=inspection.pk,
+            catalogue=catalogue,
+            percents={score.key_question.code: score.percent_yes for score in key_question_scores.get_queryset()},
+            ratings={j.standard.code: (j.rating.name if j.rating_id else None) for j in judgements.get_queryset()},
+        )
 
 
 class InspectionForm(forms.ModelForm):
@@ -460,13 +639,58 @@ class OverallRatingFilter(admin.SimpleListFilter):
         return queryset
 
 
-class SameMediaInlineFormSet(helpers.InlineAdminFormSet):
-    """An inline's media from its empty form alone: every row has the same widgets, and merging two hundred rows'
-    media one by one took seconds."""
+class CompactInlineAdminFormSet(helpers.InlineAdminFormSet):
+    """A tabular inline's rows written out in Python: the admin's template renders each of a report's few thousand
+    cells through nested template loops, which took most of the page's time. The HTML is the same as
+    ``admin/edit_inline/tabular.html`` writes (the admin's inline script relies on it), without "Change" links
+    (``show_change_link``), which no inline here uses."""
 
     @property
     def media(self):
+        # From the empty form alone: every row has the same widgets, and merging two hundred rows' media one by one
+        # took seconds.
         return self.opts.media + self.formset.media + self.formset.empty_form.media
+
+    def rows_html(self) -> str:
+        rows = list(self)
+        last_is_empty = self.has_add_permission
+        deletable = self.formset.can_delete and self.has_delete_permission
+        html = []
+        for index, inline_form in enumerate(rows):
+            empty = last_is_empty and index == len(rows) - 1
+            errors = inline_form.form.non_field_errors()
+            if errors:
+                html.append(f'<tr class="row-form-errors"><td colspan="{cell_count(inline_form)}">{errors}</td></tr>')
+            classes = "form-row" + (" has_original" if inline_form.original or inline_form.show_url else "")
+            classes += " empty-form" if empty else ""
+            row_id = f"{self.formset.prefix}-{'empty' if empty else index}"
+            html.append(f'<tr class="{classes}" id="{conditional_escape(row_id)}"><td class="original">')
+            if inline_form.original or inline_form.show_url:
+                html.append("<p>")
+                if inline_form.original:
+                    html.append(conditional_escape(str(inline_form.original)))
+                if inline_form.show_url:
+                    html.append(f'<a href="{conditional_escape(inline_form.absolute_url)}">View on site</a>')
+                html.append("</p>")
+            if inline_form.needs_explicit_pk_field():
+                html.append(str(inline_form.pk_field().field))
+            if inline_form.fk_field():
+                html.append(str(inline_form.fk_field().field))
+            html.append("</td>")
+            for fieldset in inline_form:
+                for line in fieldset:
+                    for field in line:
+                        name = field.field.name if not field.is_readonly else field.field["name"]
+                        hidden = field.field.is_hidden if not field.is_readonly else field.field["is_hidden"]
+                        css = (f"field-{name}" if name else "") + (" hidden" if hidden else "")
+                        if field.is_readonly:
+                            cell = f"<p>{field.contents()}</p>"
+                        else:
+                            cell = f"{field.field.errors.as_ul()}{field.field}"
+                        html.append(f'<td class="{conditional_escape(css)}">{cell}</td>')
+            delete = str(inline_form.deletion_field().field) if deletable and inline_form.original else ""
+            html.append(f'<td class="delete">{delete}</td></tr>')
+        return mark_safe("".join(html))
 
 
 @admin.register(Inspection)
@@ -530,7 +754,7 @@ class InspectionAdmin(DateHierarchyChecked, ReadOnlyHistoryAdmin):
     def get_inline_formsets(self, request, formsets, inline_instances, obj=None):
         inline_formsets = super().get_inline_formsets(request, formsets, inline_instances, obj)
         for inline_formset in inline_formsets:
-            inline_formset.__class__ = SameMediaInlineFormSet
+            inline_formset.__class__ = CompactInlineAdminFormSet
         return inline_formsets
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Inspection]:
@@ -539,9 +763,20 @@ class InspectionAdmin(DateHierarchyChecked, ReadOnlyHistoryAdmin):
             inspections = inspections.filter(status=InspectionStatus.PUBLISHED)
         return inspections
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        service = form.base_fields.get("service")
+        widget = getattr(service.widget, "widget", service.widget) if service is not None else None
+        if isinstance(widget, KnownLabelsAutocomplete) and obj is not None and obj.service_id is not None:
+            widget.labels[str(obj.service_id)] = str(obj.service)  # read with the inspection (get_queryset)
+        return form
+
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "overall_rating":
-            kwargs["queryset"] = Grade.objects.select_related("scale")
+        if db_field.name == "service":
+            kwargs["widget"] = KnownLabelsAutocomplete(db_field, self.admin_site, using=kwargs.get("using"))
+        elif db_field.name in {"framework", "overall_rating"}:
+            # Every framework and every grade: the rule that the rating is on the framework's scale is the database's.
+            kwargs = catalogue_choice(request, db_field, None, kwargs)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     @admin.display(description="Date", ordering=inspection_date())
@@ -558,9 +793,10 @@ class InspectionAdmin(DateHierarchyChecked, ReadOnlyHistoryAdmin):
     def derived_overall_rating(self, inspection: Inspection) -> str:
         if inspection.pk is None:
             return "—"
-        derived = inspection_derived_overall(inspection=inspection)
+        stored = getattr(inspection, "_stored_ratings", None) or StoredRatings.read(inspection)
+        derived = stored.derived_overall
         if derived is None:
-            if not framework_catalogue(framework=inspection.framework).rules.overall_bands:
+            if not stored.catalogue.rules.overall_bands:
                 return "This framework has no overall rating."
             return "Unknown until every counted standard is rated."
         return rating_tag(derived)
@@ -571,6 +807,15 @@ class InspectionAdmin(DateHierarchyChecked, ReadOnlyHistoryAdmin):
         by_model = {formset.model: formset for formset in formsets}
         if Judgement in by_model and KeyQuestionScore in by_model:
             by_model[Judgement].key_question_formset = by_model[KeyQuestionScore]
+            if obj is not None and obj.pk is not None and obj.framework_id is not None:
+                # The proposed and derived ratings from the rows the inlines read, not read again.
+                catalogue = request_catalogues(request)[obj.framework.code]
+                by_model[Judgement].catalogue = catalogue
+                stored = StoredRatings.from_formsets(obj, catalogue, by_model[Judgement], by_model[KeyQuestionScore])
+                obj._stored_ratings = stored
+                for inline in inline_instances:
+                    if isinstance(inline, JudgementInline):
+                        inline.stored_ratings = stored
         return formsets, inline_instances
 
     def save_related(self, request, form, formsets, change) -> None:

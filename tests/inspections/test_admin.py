@@ -66,9 +66,9 @@ def test_change_page_runs_a_fixed_number_of_queries(client, reports, inspector, 
     western_bay, warwickshire = inspection_of("western-bay"), inspection_of("warwickshire")
     assert western_bay.findings.count() != warwickshire.findings.count()
     client.get(change_url(western_bay))  # warm the session, the permission caches and the framework catalogue
-    with django_assert_num_queries(23):
+    with django_assert_num_queries(12):
         client.get(change_url(western_bay))
-    with django_assert_num_queries(23):
+    with django_assert_num_queries(12):
         client.get(change_url(warwickshire))
 
 
