@@ -6,6 +6,7 @@ with its reason. Drafts are listed only for those who may see them. Every change
 django-simple-history (the "History" button).
 """
 
+import re
 from dataclasses import dataclass
 
 from django import forms
@@ -14,9 +15,12 @@ from django.contrib.admin import helpers
 from django.contrib.admin.templatetags.admin_modify import cell_count
 from django.contrib.admin.widgets import AutocompleteSelect, RelatedFieldWidgetWrapper
 from django.core.exceptions import ValidationError
+from django.core.paginator import Page, Paginator
 from django.db import transaction
-from django.db.models import QuerySet
-from django.forms.models import BaseInlineFormSet
+from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+from django.forms.formsets import BaseFormSet
+from django.forms.models import BaseInlineFormSet, BaseModelFormSet
 from django.forms.utils import flatatt
 from django.http import HttpRequest
 from django.urls import path
@@ -239,7 +243,46 @@ def _plain_widget(field) -> None:
             field.widget.check_test = widget.check_test
 
 
-class CompactFormSet(BaseInlineFormSet):
+class RowIdField(forms.ModelChoiceField):
+    """A row's hidden id: one of the rows the formset read, checked against them rather than by a query per row.
+
+    Django gives every row's form its own queryset of the whole table for this field (two copies of a queryset per
+    row) and checks a posted id with a query per row: a few hundred queries to save a report.
+    """
+
+    def __init__(self, *, formset: BaseModelFormSet, **kwargs):
+        super().__init__(queryset=None, **kwargs)
+        self.formset = formset
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        try:
+            row = self.formset._existing_object(self.formset.model._meta.pk.to_python(value))
+        except ValidationError:
+            row = None
+        if row is None:  # not a row of this inspection, or deleted since
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice", params={"value": value})
+        return row
+
+
+class RowIdFormSet(BaseModelFormSet):
+    """``BaseModelFormSet.add_fields`` with a RowIdField for the hidden id (every model here has an automatic id)."""
+
+    def add_fields(self, form, index):
+        self._pk_field = pk = self.model._meta.pk
+        if form.is_bound:
+            # A row being added: its id is not in the database (as Django's).
+            pk_value = None if form.instance._state.adding else form.instance.pk
+        else:
+            rows = self.get_queryset()
+            pk_value = rows[index].pk if index is not None and index < len(rows) else None
+        widget = (form._meta.widgets or {}).get(pk.name, forms.HiddenInput)
+        form.fields[pk.name] = RowIdField(formset=self, initial=pk_value, required=False, widget=widget)
+        BaseFormSet.add_fields(self, form, index)
+
+
+class CompactFormSet(BaseInlineFormSet, RowIdFormSet):
     """Every input of every row, including the id, the inspection and the delete box, written out in Python."""
 
     def add_fields(self, form, index):
@@ -481,10 +524,86 @@ class RecommendationInline(WithoutSearchVector, FrameworkBoundInline):
     fields = ["number", "addressee", "text", "domain"]
 
 
+FINDINGS_PAGE_VAR = "findings_page"
+PAGE_NUMBER = re.compile(r"[0-9]{1,9}", flags=re.ASCII)
+
+
+@dataclass(frozen=True)
+class FindingsPage:
+    """Which of an inspection's findings the page shows (``?findings_page=N``), with the links to the others."""
+
+    page: Page
+    links: list[tuple[int, str]]  # (page number, its URL)
+
+    @property
+    def rows(self) -> slice:
+        return slice(self.page.start_index() - 1, self.page.end_index())
+
+    @property
+    def previous_url(self) -> str | None:
+        return self.links[self.page.number - 2][1] if self.page.has_previous() else None
+
+    @property
+    def next_url(self) -> str | None:
+        return self.links[self.page.number][1] if self.page.has_next() else None
+
+
+def findings_page(request: HttpRequest, *, total: int, per_page: int, orphans: int) -> FindingsPage | None:
+    """The page of findings a request asks for; None when they all fit on one (``orphans`` more than a page still
+    do). As the services list's pages (Django's ``Paginator.get_page``): a value that is no number of a page (in ASCII
+    digits), or none, is the first page, and a number past the last page the last."""
+    paginator = Paginator(range(total), per_page, orphans=orphans)
+    if paginator.num_pages == 1:
+        return None
+    value = request.GET.get(FINDINGS_PAGE_VAR, "")
+    # ASCII digits only: int() would also read "٢" (an Arabic-Indic two) as 2.
+    page = paginator.get_page(max(1, int(value)) if PAGE_NUMBER.fullmatch(value) else 1)
+    query = request.GET.copy()
+    links = []
+    for number in page.paginator.page_range:
+        query[FINDINGS_PAGE_VAR] = str(number)
+        links.append((number, f"?{query.urlencode()}"))
+    return FindingsPage(page=page, links=links)
+
+
+class FindingFormSet(CompactFormSet):
+    """One page of the findings (FindingInline.per_page at a time): the rows shown are the only ones a save reads,
+    checks and writes; a posted id of a finding on another page is refused (RowIdField)."""
+
+    page: FindingsPage | None = None
+
+    def get_queryset(self):
+        if not hasattr(self, "_queryset"):
+            rows = super().get_queryset()
+            if self.page is not None:
+                self._queryset = rows[self.page.rows]
+        return self._queryset
+
+
 class FindingInline(WithoutSearchVector, FrameworkBoundInline):
+    """A report's findings, a page at a time: Western Bay has 185, each row five inputs, and one page of them all
+    took most of the page's time to build and write out. Moving to another page keeps no unsaved change."""
+
     model = Finding
+    formset = FindingFormSet
+    template = "admin/inspections/inspection/findings_inline.html"
     text_rows = {"text": 3}
     fields = ["position", "kind", "standard", "domain", "text", "attribution"]
+    # A typical report's sixty or so findings stay on one page; Western Bay's 185 are four.
+    per_page = 50
+    orphans = 15
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Finding]:
+        return super().get_queryset(request).order_by("position", "pk")  # a page's rows are the same each time
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        if obj is not None and obj.pk is not None:
+            total = getattr(obj, "finding_count", None)
+            if total is None:
+                total = obj.findings.count()
+            formset.page = findings_page(request, total=total, per_page=self.per_page, orphans=self.orphans)
+        return formset
 
 
 class KeyFactInline(CompactInline):
@@ -659,6 +778,14 @@ class CompactInlineAdminFormSet(helpers.InlineAdminFormSet):
         for index, inline_form in enumerate(rows):
             empty = last_is_empty and index == len(rows) - 1
             errors = inline_form.form.non_field_errors()
+            # A hidden field's error (a posted id that is not one of the rows shown) has no cell to be shown in.
+            hidden_errors = [bound.errors for bound in inline_form.form.hidden_fields() if bound.errors]
+            if hidden_errors:
+                errors = inline_form.form.error_class(
+                    [*errors, *(error for field_errors in hidden_errors for error in field_errors)],
+                    error_class="nonfield",
+                    renderer=inline_form.form.renderer,
+                )
             if errors:
                 html.append(f'<tr class="row-form-errors"><td colspan="{cell_count(inline_form)}">{errors}</td></tr>')
             classes = "form-row" + (" has_original" if inline_form.original or inline_form.show_url else "")
@@ -686,7 +813,8 @@ class CompactInlineAdminFormSet(helpers.InlineAdminFormSet):
                         if field.is_readonly:
                             cell = f"<p>{field.contents()}</p>"
                         else:
-                            cell = f"{field.field.errors.as_ul()}{field.field}"
+                            errors = field.field.errors
+                            cell = f"{errors.as_ul() if errors else ''}{field.field}"
                         html.append(f'<td class="{conditional_escape(css)}">{cell}</td>')
             delete = str(inline_form.deletion_field().field) if deletable and inline_form.original else ""
             html.append(f'<td class="delete">{delete}</td></tr>')
@@ -756,6 +884,18 @@ class InspectionAdmin(DateHierarchyChecked, ReadOnlyHistoryAdmin):
         for inline_formset in inline_formsets:
             inline_formset.__class__ = CompactInlineAdminFormSet
         return inline_formsets
+
+    def get_object(self, request, object_id, from_field=None):
+        # Django's, with the number of findings read in the same query (the findings inline shows a page of them).
+        count = Finding.objects.filter(inspection=OuterRef("pk")).order_by().values("inspection")
+        queryset = self.get_queryset(request).annotate(
+            finding_count=Coalesce(Subquery(count.annotate(n=Count("pk")).values("n")), 0)
+        )
+        field = Inspection._meta.pk if from_field is None else Inspection._meta.get_field(from_field)
+        try:
+            return queryset.get(**{field.name: field.to_python(object_id)})
+        except (Inspection.DoesNotExist, ValidationError, ValueError):
+            return None
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Inspection]:
         inspections = super().get_queryset(request).select_related("service", "framework", "overall_rating")
