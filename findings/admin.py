@@ -14,6 +14,7 @@ from django.utils.functional import cached_property
 from findings.models import Finding, Recommendation
 from findings.selectors import search_is_full_text, search_query
 from inspections.admin import PublishedUnlessInspector, request_catalogues
+from inspections.admin_lists import PlainActionCheckbox
 from inspections.audit import ReadOnlyHistoryAdmin
 
 
@@ -91,7 +92,7 @@ class StandardFilter(admin.SimpleListFilter):
         return queryset
 
 
-class TextListAdmin(PublishedUnlessInspector, ReadOnlyHistoryAdmin):
+class TextListAdmin(PlainActionCheckbox, PublishedUnlessInspector, ReadOnlyHistoryAdmin):
     """What the findings and recommendations lists share to stay fast whatever the number of rows."""
 
     paginator = CappedCountPaginator

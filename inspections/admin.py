@@ -33,7 +33,7 @@ from django.utils.safestring import mark_safe
 from findings.models import Finding, Recommendation
 from inspections import admin_users  # noqa: F401  (registers the user admin)
 from inspections.admin_import import import_urls
-from inspections.admin_lists import DateHierarchyChecked
+from inspections.admin_lists import DateHierarchyChecked, PlainActionCheckbox
 from inspections.audit import ReadOnlyHistoryAdmin, inspection_audit_view
 from inspections.models import (
     Inspection,
@@ -822,7 +822,7 @@ class CompactInlineAdminFormSet(helpers.InlineAdminFormSet):
 
 
 @admin.register(Inspection)
-class InspectionAdmin(DateHierarchyChecked, ReadOnlyHistoryAdmin):
+class InspectionAdmin(PlainActionCheckbox, DateHierarchyChecked, ReadOnlyHistoryAdmin):
     list_display = ["service_name", "when", "framework", "status", "overall", "lead_inspector"]
     list_filter = ["status", "framework", OverallRatingFilter, "service__nation"]
     list_select_related = ["service", "framework", "overall_rating"]
