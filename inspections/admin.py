@@ -196,13 +196,12 @@ class PlainInput:
     """An input written out in Python, for the same reason as PlainSelect (mixed into Django's input widgets)."""
 
     def render(self, name, value, attrs=None, renderer=None):
-        widget = self.get_context(name, value, attrs)["widget"]
-        value = widget["value"]
+        # What Input.get_context gives its template (the value formatted, the attributes merged), without the
+        # context dictionaries.
+        value = self.format_value(value)
         shown = f' value="{conditional_escape(value)}"' if value is not None else ""
-        attributes = attributes_html(widget["attrs"])
-        return mark_safe(
-            f'<input type="{widget["type"]}" name="{conditional_escape(widget["name"])}"{shown}{attributes}>'
-        )
+        attributes = attributes_html(self.build_attrs(self.attrs, attrs))
+        return mark_safe(f'<input type="{self.input_type}" name="{conditional_escape(name)}"{shown}{attributes}>')
 
 
 class PlainTextInput(PlainInput, forms.TextInput):
@@ -218,7 +217,10 @@ class PlainHiddenInput(PlainInput, forms.HiddenInput):
 
 
 class PlainCheckboxInput(PlainInput, forms.CheckboxInput):
-    pass
+    def render(self, name, value, attrs=None, renderer=None):
+        if self.check_test(value):  # as CheckboxInput.get_context
+            attrs = {**(attrs or {}), "checked": True}
+        return super().render(name, value, attrs, renderer)
 
 
 # Most specific first: the admin's own widgets (AdminTextInputWidget, AdminIntegerFieldWidget) are subclasses.
@@ -769,6 +771,13 @@ class CompactInlineAdminFormSet(helpers.InlineAdminFormSet):
         # From the empty form alone: every row has the same widgets, and merging two hundred rows' media one by one
         # took seconds.
         return self.opts.media + self.formset.media + self.formset.empty_form.media
+
+    def management_form_html(self) -> str:
+        """The formset's management form (four hidden inputs), as its template writes it."""
+        management = self.formset.management_form
+        for field in management.fields.values():
+            _plain_widget(field)
+        return mark_safe("".join(str(bound) for bound in management))
 
     def rows_html(self) -> str:
         rows = list(self)
