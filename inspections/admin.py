@@ -300,11 +300,27 @@ class CompactFormSet(BaseInlineFormSet, RowIdFormSet):
             _plain_widget(field)
 
 
+class UnchangedRowsNotRevalidated(forms.ModelForm):
+    """An inline row's form that does not validate its model again when nothing in it changed.
+
+    Django checks every row of every inline on each save (each check constraint and each foreign key by a query):
+    732 queries (SQLite) to save the Warwickshire page with one rating corrected, 48 now. An unchanged stored row
+    is not saved either, and the database keeps its constraints; a changed, added or deleted row is validated as
+    before.
+    """
+
+    def _post_clean(self):
+        if self.instance.pk is not None and not self.instance._state.adding and not self.has_changed():
+            return
+        super()._post_clean()
+
+
 class CompactInline(admin.TabularInline):
     """A tabular inline sized for reading many rows: small text boxes, plain selects, no icons on every row."""
 
     extra = 0
     text_rows: dict[str, int] = {}
+    form = UnchangedRowsNotRevalidated
     formset = CompactFormSet
     # Django's tabular inline, its rows written out in Python (CompactInlineAdminFormSet.rows_html).
     template = "admin/edit_inline/compact_tabular.html"
