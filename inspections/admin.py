@@ -376,10 +376,19 @@ def request_catalogues(request: HttpRequest) -> dict[str, FrameworkCatalogue]:
     return catalogues
 
 
+def request_catalogue(request: HttpRequest, framework: Framework) -> FrameworkCatalogue:
+    """One framework's catalogue from the request's (read on its own if they lack it: a framework row written
+    without history is not seen by the kept catalogues until they are forgotten)."""
+    catalogues = request_catalogues(request)
+    if framework.code not in catalogues:
+        catalogues[framework.code] = framework_catalogue(framework=framework)
+    return catalogues[framework.code]
+
+
 def catalogue_rows(request: HttpRequest, related, framework: Framework | None) -> list | None:
     """The rows of a framework model a choice may take: the framework's own (all frameworks' without one)."""
     catalogues = request_catalogues(request)
-    chosen = [catalogues[framework.code]] if framework is not None else list(catalogues.values())
+    chosen = [request_catalogue(request, framework)] if framework is not None else list(catalogues.values())
     if related is Framework:
         frameworks = [catalogue.framework for catalogue in catalogues.values()]
         return sorted(frameworks, key=lambda f: (f.in_force_from is None, f.in_force_from or 0, f.code))
@@ -981,7 +990,7 @@ class InspectionAdmin(PlainActionCheckbox, DateHierarchyChecked, ReadOnlyHistory
             by_model[Judgement].key_question_formset = by_model[KeyQuestionScore]
             if obj is not None and obj.pk is not None and obj.framework_id is not None:
                 # The proposed and derived ratings from the rows the inlines read, not read again.
-                catalogue = request_catalogues(request)[obj.framework.code]
+                catalogue = request_catalogue(request, obj.framework)
                 by_model[Judgement].catalogue = catalogue
                 stored = StoredRatings.from_formsets(obj, catalogue, by_model[Judgement], by_model[KeyQuestionScore])
                 obj._stored_ratings = stored
