@@ -6,25 +6,36 @@ with its reason. Drafts are listed only for those who may see them. Every change
 django-simple-history (the "History" button).
 """
 
+import copy
+import re
+from dataclasses import dataclass
+from html import escape as escape_text
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.contrib.admin.templatetags.admin_modify import cell_count
 from django.contrib.admin.widgets import AutocompleteSelect, RelatedFieldWidgetWrapper
 from django.core.exceptions import ValidationError
+from django.core.paginator import Page, Paginator
 from django.db import transaction
-from django.db.models import QuerySet
-from django.forms.models import BaseInlineFormSet
+from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+from django.forms.formsets import BaseFormSet
+from django.forms.models import BaseInlineFormSet, BaseModelFormSet
 from django.forms.utils import flatatt
 from django.http import HttpRequest
 from django.urls import path
 from django.utils import timezone
+from django.utils.choices import BaseChoiceIterator
+from django.utils.functional import cached_property
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from findings.models import Finding, Recommendation
 from inspections import admin_users  # noqa: F401  (registers the user admin)
 from inspections.admin_import import import_urls
-from inspections.admin_lists import DateHierarchyChecked
+from inspections.admin_lists import DateHierarchyChecked, PlainActionCheckbox
 from inspections.audit import ReadOnlyHistoryAdmin, inspection_audit_view
 from inspections.models import (
     Inspection,
@@ -37,9 +48,14 @@ from inspections.models import (
 )
 from inspections.roles import can_see_drafts
 from inspections.services import inspections_publish
-from ratings.models import Domain, Grade, Judgement, KeyQuestion, KeyQuestionScore, RatedBy, Standard
+from ratings.models import Domain, Framework, Grade, Judgement, KeyQuestion, KeyQuestionScore, RatedBy, Standard
 from ratings.rules import judgement_problem
-from ratings.selectors import framework_catalogue, inspection_derived_overall
+from ratings.selectors import (
+    FrameworkCatalogue,
+    framework_catalogue,
+    framework_catalogues,
+    inspection_derived_overall,
+)
 
 
 def rating_tag(name: str | None) -> str:
@@ -82,13 +98,86 @@ class ServiceAdmin(ReadOnlyHistoryAdmin):
         return ", ".join(authority.name for authority in service.local_authorities.all())
 
 
+def escape_html(value) -> str:
+    """``conditional_escape`` (the same output), without its check for lazy strings on every call: the page escapes
+    some twenty thousand values."""
+    if hasattr(value, "__html__"):
+        return value.__html__()
+    return escape_text(str(value))
+
+
+def attributes_html(attrs: dict) -> str:
+    """``flatatt``, the same output (sorted, booleans last) in one join: it runs for every input of the page."""
+    pairs = sorted((key, value) for key, value in attrs.items() if value is not None and not isinstance(value, bool))
+    flags = sorted(key for key, value in attrs.items() if value is True)
+    return mark_safe(
+        "".join(f' {key}="{escape_html(value)}"' for key, value in pairs) + "".join(f" {key}" for key in flags)
+    )
+
+
+class SharedChoices(BaseChoiceIterator):
+    """A choice list shared by every form of a page: Django copies a field's choices into each of its forms, and
+    for a few hundred inline rows that copying (of the rows behind the choices) cost more than rendering them.
+    Its options' HTML is written once (``options_html``), and each select only marks its chosen one."""
+
+    def __init__(self, choices):
+        self.choices = tuple(choices)
+
+    def __iter__(self):
+        return iter(self.choices)
+
+    def __len__(self):
+        return len(self.choices)
+
+    def __copy__(self):
+        return self
+
+    def __deepcopy__(self, memo):
+        return self
+
+    @cached_property
+    def options_html(self) -> list[tuple[str, str, str]] | None:
+        """(value, option, option selected) for each choice; None when the choices are grouped."""
+        if any(isinstance(label, (list, tuple)) for _, label in self.choices):
+            return None
+        options = []
+        for value, label in self.choices:
+            value = "" if value is None else str(value)
+            escaped, text = escape_html(value), escape_html(label)
+            options.append(
+                (
+                    value,
+                    f'<option value="{escaped}">{text}</option>',
+                    f'<option value="{escaped}" selected>{text}</option>',
+                )
+            )
+        return options
+
+
 class PlainSelect(forms.Select):
     """A select written out in Python rather than through a template per option.
 
-    A report's page holds about a thousand selects; rendering their options through templates took seconds.
+    A report's page holds about a thousand selects; rendering their options through templates took seconds. With
+    shared choices (every row of an inline) the options are written once for the page.
     """
 
     def render(self, name, value, attrs=None, renderer=None):
+        options = self.choices.options_html if isinstance(self.choices, SharedChoices) else None
+        if options is None:
+            return self._render_each_option(name, value, attrs)
+        chosen = set(self.format_value(value))
+        found = False
+        html = []
+        for option_value, option, selected in options:
+            if not found and option_value in chosen:
+                html.append(selected)
+                found = True  # a single select marks the first match only, as Django's does
+            else:
+                html.append(option)
+        attributes = attributes_html(self.build_attrs(self.attrs, attrs))
+        return mark_safe(f'<select name="{escape_html(name)}"{attributes}>{"".join(html)}</select>')
+
+    def _render_each_option(self, name, value, attrs):
         widget = self.get_context(name, value, attrs)["widget"]
         options = format_html_join(
             "",
@@ -106,25 +195,21 @@ class PlainTextarea(forms.Textarea):
     """A textarea written out in Python, for the same reason as PlainSelect."""
 
     def render(self, name, value, attrs=None, renderer=None):
-        widget = self.get_context(name, value, attrs)["widget"]
-        return format_html(
-            '<textarea name="{}"{}>\r\n{}</textarea>', widget["name"], flatatt(widget["attrs"]), widget["value"] or ""
-        )
+        value = self.format_value(value)
+        attributes = attributes_html(self.build_attrs(self.attrs, attrs))
+        return mark_safe(f'<textarea name="{escape_html(name)}"{attributes}>\r\n{escape_html(value or "")}</textarea>')
 
 
 class PlainInput:
     """An input written out in Python, for the same reason as PlainSelect (mixed into Django's input widgets)."""
 
     def render(self, name, value, attrs=None, renderer=None):
-        widget = self.get_context(name, value, attrs)["widget"]
-        value = widget["value"]
-        return format_html(
-            '<input type="{}" name="{}"{}{}>',
-            widget["type"],
-            widget["name"],
-            format_html(' value="{}"', value) if value is not None else "",
-            flatatt(widget["attrs"]),
-        )
+        # What Input.get_context gives its template (the value formatted, the attributes merged), without the
+        # context dictionaries.
+        value = self.format_value(value)
+        shown = f' value="{escape_html(value)}"' if value is not None else ""
+        attributes = attributes_html(self.build_attrs(self.attrs, attrs))
+        return mark_safe(f'<input type="{self.input_type}" name="{escape_html(name)}"{shown}{attributes}>')
 
 
 class PlainTextInput(PlainInput, forms.TextInput):
@@ -140,7 +225,10 @@ class PlainHiddenInput(PlainInput, forms.HiddenInput):
 
 
 class PlainCheckboxInput(PlainInput, forms.CheckboxInput):
-    pass
+    def render(self, name, value, attrs=None, renderer=None):
+        if self.check_test(value):  # as CheckboxInput.get_context
+            attrs = {**(attrs or {}), "checked": True}
+        return super().render(name, value, attrs, renderer)
 
 
 # Most specific first: the admin's own widgets (AdminTextInputWidget, AdminIntegerFieldWidget) are subclasses.
@@ -165,7 +253,46 @@ def _plain_widget(field) -> None:
             field.widget.check_test = widget.check_test
 
 
-class CompactFormSet(BaseInlineFormSet):
+class RowIdField(forms.ModelChoiceField):
+    """A row's hidden id: one of the rows the formset read, checked against them rather than by a query per row.
+
+    Django gives every row's form its own queryset of the whole table for this field (two copies of a queryset per
+    row) and checks a posted id with a query per row: a few hundred queries to save a report.
+    """
+
+    def __init__(self, *, formset: BaseModelFormSet, **kwargs):
+        super().__init__(queryset=None, **kwargs)
+        self.formset = formset
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        try:
+            row = self.formset._existing_object(self.formset.model._meta.pk.to_python(value))
+        except ValidationError:
+            row = None
+        if row is None:  # not a row of this inspection, or deleted since
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice", params={"value": value})
+        return row
+
+
+class RowIdFormSet(BaseModelFormSet):
+    """``BaseModelFormSet.add_fields`` with a RowIdField for the hidden id (every model here has an automatic id)."""
+
+    def add_fields(self, form, index):
+        self._pk_field = pk = self.model._meta.pk
+        if form.is_bound:
+            # A row being added: its id is not in the database (as Django's).
+            pk_value = None if form.instance._state.adding else form.instance.pk
+        else:
+            rows = self.get_queryset()
+            pk_value = rows[index].pk if index is not None and index < len(rows) else None
+        widget = (form._meta.widgets or {}).get(pk.name, forms.HiddenInput)
+        form.fields[pk.name] = RowIdField(formset=self, initial=pk_value, required=False, widget=widget)
+        BaseFormSet.add_fields(self, form, index)
+
+
+class CompactFormSet(BaseInlineFormSet, RowIdFormSet):
     """Every input of every row, including the id, the inspection and the delete box, written out in Python."""
 
     def add_fields(self, form, index):
@@ -174,12 +301,76 @@ class CompactFormSet(BaseInlineFormSet):
             _plain_widget(field)
 
 
+def _shallow_copy(obj):
+    copied = obj.__class__.__new__(obj.__class__)
+    copied.__dict__ = obj.__dict__.copy()
+    return copied
+
+
+class QuicklyCopiedFields(dict):
+    """A form class's fields, copied into each of its forms as ``Field.__deepcopy__`` copies them (the field, its
+    widget and the widget's attributes, its error messages and validators) but without ``copy.deepcopy``'s
+    dispatch for each object: a page builds some four hundred forms. A field of another kind (one that copies
+    more: a queryset, choices that are not shared) is deep-copied as usual."""
+
+    def __deepcopy__(self, memo):
+        fields = {}
+        for name, field in self.items():
+            if _quickly_copied(field):
+                copied = _shallow_copy(field)
+                copied.widget = _shallow_copy(field.widget)
+                copied.widget.attrs = field.widget.attrs.copy()
+                copied.error_messages = field.error_messages.copy()
+                copied.validators = field.validators[:]
+                fields[name] = copied
+            else:
+                fields[name] = copy.deepcopy(field, memo)
+        return fields
+
+
+def _quickly_copied(field) -> bool:
+    if isinstance(field, forms.ChoiceField) and not isinstance(field, CatalogueChoiceField):
+        # Shared choices are not copied anyway; a model choice field's queryset would be.
+        return isinstance(getattr(field, "_choices", None), SharedChoices) and not isinstance(
+            field, forms.ModelChoiceField
+        )
+    widget_deepcopy = type(field.widget).__deepcopy__
+    plain_widget = widget_deepcopy is forms.Widget.__deepcopy__ or isinstance(
+        getattr(field.widget, "choices", None), SharedChoices
+    )
+    field_deepcopy = type(field).__deepcopy__
+    return plain_widget and field_deepcopy in (forms.Field.__deepcopy__, CatalogueChoiceField.__deepcopy__)
+
+
+class UnchangedRowsNotRevalidated(forms.ModelForm):
+    """An inline row's form that does not validate its model again when nothing in it changed.
+
+    Django checks every row of every inline on each save (each check constraint and each foreign key by a query):
+    732 queries (SQLite) to save the Warwickshire page with one rating corrected, 48 now. An unchanged stored row
+    is not saved either, and the database keeps its constraints; a changed, added or deleted row is validated as
+    before.
+    """
+
+    def _post_clean(self):
+        if self.instance.pk is not None and not self.instance._state.adding and not self.has_changed():
+            return
+        super()._post_clean()
+
+
 class CompactInline(admin.TabularInline):
     """A tabular inline sized for reading many rows: small text boxes, plain selects, no icons on every row."""
 
     extra = 0
     text_rows: dict[str, int] = {}
+    form = UnchangedRowsNotRevalidated
     formset = CompactFormSet
+    # Django's tabular inline, its rows written out in Python (CompactInlineAdminFormSet.rows_html).
+    template = "admin/edit_inline/compact_tabular.html"
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.form.base_fields = QuicklyCopiedFields(formset.form.base_fields)
+        return formset
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name in self.text_rows:
@@ -187,15 +378,90 @@ class CompactInline(admin.TabularInline):
         elif db_field.choices:
             kwargs["widget"] = PlainSelect
         formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if formfield is not None and db_field.choices and not db_field.is_relation:
+            formfield.choices = SharedChoices(formfield.choices)
         if formfield is not None and isinstance(formfield.widget, RelatedFieldWidgetWrapper):
             inner = formfield.widget.widget
             if isinstance(inner, AutocompleteSelect):
                 formfield.widget = inner  # only the chosen rows are read (KnownLabelsAutocomplete)
                 return formfield
             formfield.widget = PlainSelect(choices=inner.choices)
-        if db_field.is_relation:
+        if db_field.is_relation and not isinstance(formfield, CatalogueChoiceField):
             formfield = _with_choices_read_once(formfield, request, key=(self.model, db_field.name))
         return formfield
+
+
+class CatalogueChoiceField(forms.ModelChoiceField):
+    """A choice of framework rows (standards, domains, key questions, grades, frameworks) taken from the framework
+    catalogue kept in the process (``ratings.selectors.framework_catalogues``): listing and checking a choice reads
+    nothing from the database, and every form of the page shares the same choices."""
+
+    def __init__(self, *, rows, **kwargs):
+        super().__init__(**kwargs)
+        self.rows = {str(row.pk): row for row in rows}
+        empty = [] if self.empty_label is None else [("", self.empty_label)]
+        self.choices = SharedChoices(empty + [(row.pk, self.label_from_instance(row)) for row in self.rows.values()])
+
+    def __deepcopy__(self, memo):
+        # Neither the queryset (never read) nor the shared choices need copying for each form.
+        return forms.Field.__deepcopy__(self, memo)
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        key = str(getattr(value, "pk", value))
+        if key not in self.rows:
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice", params={"value": value})
+        return self.rows[key]
+
+
+def request_catalogues(request: HttpRequest) -> dict[str, FrameworkCatalogue]:
+    """Every framework's catalogue, checked against the database once per request however often it is needed."""
+    catalogues = getattr(request, "_framework_catalogues", None)
+    if catalogues is None:
+        catalogues = request._framework_catalogues = framework_catalogues()
+    return catalogues
+
+
+def request_catalogue(request: HttpRequest, framework: Framework) -> FrameworkCatalogue:
+    """One framework's catalogue from the request's (read on its own if they lack it: a framework row written
+    without history is not seen by the kept catalogues until they are forgotten)."""
+    catalogues = request_catalogues(request)
+    if framework.code not in catalogues:
+        catalogues[framework.code] = framework_catalogue(framework=framework)
+    return catalogues[framework.code]
+
+
+def catalogue_rows(request: HttpRequest, related, framework: Framework | None) -> list | None:
+    """The rows of a framework model a choice may take: the framework's own (all frameworks' without one)."""
+    catalogues = request_catalogues(request)
+    chosen = [request_catalogue(request, framework)] if framework is not None else list(catalogues.values())
+    if related is Framework:
+        frameworks = [catalogue.framework for catalogue in catalogues.values()]
+        return sorted(frameworks, key=lambda f: (f.in_force_from is None, f.in_force_from or 0, f.code))
+    if related is Standard:
+        return [row for catalogue in chosen for row in catalogue.standards.values()]
+    if related is Domain:
+        return [row for catalogue in chosen for row in catalogue.domains.values()]
+    if related is KeyQuestion:
+        return [row for catalogue in chosen for row in catalogue.key_questions.values()]
+    if related is Grade:
+        scales = {}  # a scale's grades once, however many frameworks use it; in the model's order (scale, points)
+        for catalogue in chosen:
+            if catalogue.framework.rating_scale_id is not None:
+                scales[catalogue.framework.rating_scale.code] = list(catalogue.grades.values())
+        return [grade for code in sorted(scales) for grade in scales[code]]
+    return None
+
+
+def catalogue_choice(request: HttpRequest, db_field, framework: Framework | None, kwargs: dict) -> dict:
+    """The formfield arguments that take a framework model's choices from the catalogue (unchanged for others)."""
+    rows = catalogue_rows(request, db_field.related_model, framework)
+    if rows is not None:
+        kwargs["form_class"] = CatalogueChoiceField
+        kwargs["rows"] = rows
+        kwargs["queryset"] = db_field.related_model.objects.filter(pk__in=[row.pk for row in rows])
+    return kwargs
 
 
 class FrameworkBoundInline(CompactInline):
@@ -204,7 +470,9 @@ class FrameworkBoundInline(CompactInline):
     related_to_fetch: tuple[str, ...] = ()
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
-        return super().get_queryset(request).select_related(*self.related_to_fetch)
+        rows = super().get_queryset(request)
+        # Only what is named: select_related() with no names would join every foreign key, and theirs.
+        return rows.select_related(*self.related_to_fetch) if self.related_to_fetch else rows
 
     def get_formset(self, request, obj=None, **kwargs):
         self._inspection = obj
@@ -212,17 +480,10 @@ class FrameworkBoundInline(CompactInline):
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         inspection = getattr(self, "_inspection", None)
-        framework = inspection.framework if inspection else None
-        related = db_field.related_model
-        if framework is not None and related is Standard:
-            kwargs["queryset"] = Standard.objects.filter(framework=framework)
-        elif framework is not None and related is Domain:
-            kwargs["queryset"] = Domain.objects.filter(framework=framework)
-        elif framework is not None and related is KeyQuestion:
-            kwargs["queryset"] = KeyQuestion.objects.filter(standard__framework=framework).select_related("standard")
-        elif framework is not None and related is Grade:
-            kwargs["queryset"] = Grade.objects.filter(scale_id=framework.rating_scale_id)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+        framework = inspection.framework if inspection is not None and inspection.framework_id else None
+        return super().formfield_for_foreignkey(
+            db_field, request, **catalogue_choice(request, db_field, framework, kwargs)
+        )
 
 
 def _with_choices_read_once(formfield, request: HttpRequest, *, key: tuple):
@@ -239,7 +500,7 @@ def _with_choices_read_once(formfield, request: HttpRequest, *, key: tuple):
         key = (queryset.model, str(queryset.query))
     if key not in cache:
         # Iterating (not len()) reads the rows in one query, without a COUNT first.
-        cache[key] = list(iter(formfield.choices))
+        cache[key] = SharedChoices(iter(formfield.choices))
     formfield.choices = cache[key]
     return formfield
 
@@ -248,6 +509,7 @@ class JudgementFormSet(CompactFormSet):
     """Checks every judgement against the rule, using the key-question % entered on the same page."""
 
     key_question_formset: BaseInlineFormSet | None = None
+    catalogue: FrameworkCatalogue | None = None
 
     def clean(self) -> None:
         super().clean()
@@ -256,7 +518,7 @@ class JudgementFormSet(CompactFormSet):
             return
         if self.key_question_formset is not None and not self.key_question_formset.is_valid():
             return  # the key questions' own errors come first
-        catalogue = framework_catalogue(framework=inspection.framework)
+        catalogue = self.catalogue or framework_catalogue(framework=inspection.framework)
         percents = self._percents_on_page()
         ratings = {}
         for form in self.forms:
@@ -295,7 +557,7 @@ class JudgementFormSet(CompactFormSet):
 class JudgementInline(FrameworkBoundInline):
     model = Judgement
     formset = JudgementFormSet
-    related_to_fetch = ("standard", "rating", "inspection__framework")
+    related_to_fetch = ("standard", "rating")
     text_rows = {"note": 2}
     fields = ["standard", "rating", "proposed_rating", "score_percent", "professional_discretion", "note"]
     readonly_fields = ["proposed_rating"]
@@ -304,15 +566,15 @@ class JudgementInline(FrameworkBoundInline):
     def proposed_rating(self, judgement: Judgement) -> str:
         if judgement.pk is None:
             return "—"
-        # Inline instances live for one request: read the framework and the stored % once, not per row.
-        if getattr(self, "_rules_for", None) != judgement.inspection_id:
-            self._rules_for = judgement.inspection_id
-            self._catalogue = framework_catalogue(framework=judgement.inspection.framework)
-            self._percents = _stored_percents(judgement.inspection)
-        standard = self._catalogue.standards[judgement.standard.code]
+        # Inline instances live for one request: the page's stored rows (InspectionAdmin._create_formsets), or
+        # without them the framework and the stored % read once, not per row.
+        stored = getattr(self, "stored_ratings", None)
+        if stored is None or stored.inspection_id != judgement.inspection_id:
+            stored = self.stored_ratings = StoredRatings.read(judgement.inspection)
+        standard = stored.catalogue.standards[judgement.standard.code]
         if standard.rated_by != RatedBy.KEY_QUESTIONS:
             return "Rated by judgement: no rule"
-        proposal = self._catalogue.proposal(standard.code, self._percents)
+        proposal = stored.catalogue.proposal(standard.code, stored.percents)
         if proposal is None:
             return "Unknown: a key-question % is missing"
         return format_html(
@@ -330,16 +592,99 @@ class KeyQuestionScoreInline(FrameworkBoundInline):
     fields = ["key_question", "percent_yes", "note", "wording"]
 
 
-class RecommendationInline(FrameworkBoundInline):
+class WithoutSearchVector:
+    """Rows without their search vector: the page never shows it, and the database's trigger keeps it."""
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).defer("search_vector")
+
+
+class RecommendationInline(WithoutSearchVector, FrameworkBoundInline):
     model = Recommendation
     text_rows = {"text": 3}
     fields = ["number", "addressee", "text", "domain"]
 
 
-class FindingInline(FrameworkBoundInline):
+FINDINGS_PAGE_VAR = "findings_page"
+PAGE_NUMBER = re.compile(r"[0-9]{1,9}", flags=re.ASCII)
+
+
+@dataclass(frozen=True)
+class FindingsPage:
+    """Which of an inspection's findings the page shows (``?findings_page=N``), with the links to the others."""
+
+    page: Page
+    links: list[tuple[int, str]]  # (page number, its URL)
+
+    @property
+    def rows(self) -> slice:
+        return slice(self.page.start_index() - 1, self.page.end_index())
+
+    @property
+    def previous_url(self) -> str | None:
+        return self.links[self.page.number - 2][1] if self.page.has_previous() else None
+
+    @property
+    def next_url(self) -> str | None:
+        return self.links[self.page.number][1] if self.page.has_next() else None
+
+
+def findings_page(request: HttpRequest, *, total: int, per_page: int, orphans: int) -> FindingsPage | None:
+    """The page of findings a request asks for; None when they all fit on one (``orphans`` more than a page still
+    do). As the services list's pages (Django's ``Paginator.get_page``): a value that is no number of a page (in ASCII
+    digits), or none, is the first page, and a number past the last page the last."""
+    paginator = Paginator(range(total), per_page, orphans=orphans)
+    if paginator.num_pages == 1:
+        return None
+    value = request.GET.get(FINDINGS_PAGE_VAR, "")
+    # ASCII digits only: int() would also read "٢" (an Arabic-Indic two) as 2.
+    page = paginator.get_page(max(1, int(value)) if PAGE_NUMBER.fullmatch(value) else 1)
+    query = request.GET.copy()
+    links = []
+    for number in page.paginator.page_range:
+        query[FINDINGS_PAGE_VAR] = str(number)
+        links.append((number, f"?{query.urlencode()}"))
+    return FindingsPage(page=page, links=links)
+
+
+class FindingFormSet(CompactFormSet):
+    """One page of the findings (FindingInline.per_page at a time): the rows shown are the only ones a save reads,
+    checks and writes; a posted id of a finding on another page is refused (RowIdField)."""
+
+    page: FindingsPage | None = None
+
+    def get_queryset(self):
+        if not hasattr(self, "_queryset"):
+            rows = super().get_queryset()
+            if self.page is not None:
+                self._queryset = rows[self.page.rows]
+        return self._queryset
+
+
+class FindingInline(WithoutSearchVector, FrameworkBoundInline):
+    """A report's findings, a page at a time: Western Bay has 185, each row five inputs, and one page of them all
+    took most of the page's time to build and write out. Moving to another page keeps no unsaved change."""
+
     model = Finding
+    formset = FindingFormSet
+    template = "admin/inspections/inspection/findings_inline.html"
     text_rows = {"text": 3}
     fields = ["position", "kind", "standard", "domain", "text", "attribution"]
+    # A typical report's sixty or so findings stay on one page; Western Bay's 185 are four.
+    per_page = 50
+    orphans = 15
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Finding]:
+        return super().get_queryset(request).order_by("position", "pk")  # a page's rows are the same each time
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        if obj is not None and obj.pk is not None:
+            total = getattr(obj, "finding_count", None)
+            if total is None:
+                total = obj.findings.count()
+            formset.page = findings_page(request, total=total, per_page=self.per_page, orphans=self.orphans)
+        return formset
 
 
 class KeyFactInline(CompactInline):
@@ -351,9 +696,9 @@ class KeyFactInline(CompactInline):
 class KnownLabelsAutocomplete(AutocompleteSelect):
     """An autocomplete whose chosen options' labels are read once for the whole inline, not once per row."""
 
-    def __init__(self, *args, labels: dict[str, str], **kwargs):
+    def __init__(self, *args, labels: dict[str, str] | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.labels = labels
+        self.labels = {} if labels is None else labels
 
     def optgroups(self, name, value, attr=None):
         chosen = [str(v) for v in value if str(v) not in self.choices.field.empty_values]
@@ -367,31 +712,30 @@ class KnownLabelsAutocomplete(AutocompleteSelect):
         return [(None, options, 0)]
 
 
+class InspectionAreaFormSet(CompactFormSet):
+    """The chosen authorities' names come from the rows the formset reads (with their authority), not read again."""
+
+    def get_queryset(self):
+        first = not hasattr(self, "_queryset")
+        rows = super().get_queryset()
+        widget = self.form.base_fields["local_authority"].widget
+        if first and isinstance(widget, KnownLabelsAutocomplete):
+            widget.labels.update((str(area.local_authority_id), area.local_authority.name) for area in rows)
+        return rows
+
+
 class InspectionAreaInline(CompactInline):
     """The local authorities, chosen by autocomplete: a select of every authority would be thousands long."""
 
     model = InspectionArea
+    formset = InspectionAreaFormSet
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[InspectionArea]:
         return super().get_queryset(request).select_related("local_authority")
 
-    def get_formset(self, request, obj=None, **kwargs):
-        self._inspection = obj
-        return super().get_formset(request, obj, **kwargs)
-
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "local_authority":
-            inspection = getattr(self, "_inspection", None)
-            rows = (
-                InspectionArea.objects.filter(inspection=inspection).values_list(
-                    "local_authority_id", "local_authority__name"
-                )
-                if inspection is not None and inspection.pk
-                else []
-            )
-            kwargs["widget"] = KnownLabelsAutocomplete(
-                db_field, self.admin_site, using=kwargs.get("using"), labels={str(pk): name for pk, name in rows}
-            )
+            kwargs["widget"] = KnownLabelsAutocomplete(db_field, self.admin_site, using=kwargs.get("using"))
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     extra = 0
@@ -403,6 +747,41 @@ class InspectionAreaInline(CompactInline):
 def _stored_percents(inspection: Inspection) -> dict[str, int | None]:
     scores = inspection.key_question_scores.select_related("key_question")
     return {score.key_question.code: score.percent_yes for score in scores}
+
+
+@dataclass(frozen=True)
+class StoredRatings:
+    """What an inspection's stored judgements and key-question % give under its framework's rules: the proposed
+    rating beside each judgement and the overall rating the standards add up to."""
+
+    inspection_id: int
+    catalogue: FrameworkCatalogue
+    percents: dict[str, int | None]
+    ratings: dict[str, str | None]
+
+    @property
+    def derived_overall(self) -> str | None:
+        return self.catalogue.derived_overall(self.ratings)
+
+    @classmethod
+    def read(cls, inspection: Inspection) -> "StoredRatings":
+        judgements = inspection.judgements.select_related("standard", "rating")
+        return cls(
+            inspection_id=inspection.pk,
+            catalogue=framework_catalogue(framework=inspection.framework),
+            percents=_stored_percents(inspection),
+            ratings={j.standard.code: (j.rating.name if j.rating_id else None) for j in judgements},
+        )
+
+    @classmethod
+    def from_formsets(cls, inspection: Inspection, catalogue: FrameworkCatalogue, judgements, key_question_scores):
+        """From the rows the page's inline formsets read anyway (before any posted value is applied to them)."""
+        return cls(
+            inspection_id=inspection.pk,
+            catalogue=catalogue,
+            percents={score.key_question.code: score.percent_yes for score in key_question_scores.get_queryset()},
+            ratings={j.standard.code: (j.rating.name if j.rating_id else None) for j in judgements.get_queryset()},
+        )
 
 
 class InspectionForm(forms.ModelForm):
@@ -460,17 +839,78 @@ class OverallRatingFilter(admin.SimpleListFilter):
         return queryset
 
 
-class SameMediaInlineFormSet(helpers.InlineAdminFormSet):
-    """An inline's media from its empty form alone: every row has the same widgets, and merging two hundred rows'
-    media one by one took seconds."""
+class CompactInlineAdminFormSet(helpers.InlineAdminFormSet):
+    """A tabular inline's rows written out in Python: the admin's template renders each of a report's few thousand
+    cells through nested template loops, which took most of the page's time. The HTML is the same as
+    ``admin/edit_inline/tabular.html`` writes (the admin's inline script relies on it), without "Change" links
+    (``show_change_link``), which no inline here uses."""
 
     @property
     def media(self):
+        # From the empty form alone: every row has the same widgets, and merging two hundred rows' media one by one
+        # took seconds.
         return self.opts.media + self.formset.media + self.formset.empty_form.media
+
+    def management_form_html(self) -> str:
+        """The formset's management form (four hidden inputs), as its template writes it."""
+        management = self.formset.management_form
+        for field in management.fields.values():
+            _plain_widget(field)
+        return mark_safe("".join(str(bound) for bound in management))
+
+    def rows_html(self) -> str:
+        rows = list(self)
+        last_is_empty = self.has_add_permission
+        deletable = self.formset.can_delete and self.has_delete_permission
+        html = []
+        for index, inline_form in enumerate(rows):
+            empty = last_is_empty and index == len(rows) - 1
+            errors = inline_form.form.non_field_errors()
+            # A hidden field's error (a posted id that is not one of the rows shown) has no cell to be shown in.
+            hidden_errors = [bound.errors for bound in inline_form.form.hidden_fields() if bound.errors]
+            if hidden_errors:
+                errors = inline_form.form.error_class(
+                    [*errors, *(error for field_errors in hidden_errors for error in field_errors)],
+                    error_class="nonfield",
+                    renderer=inline_form.form.renderer,
+                )
+            if errors:
+                html.append(f'<tr class="row-form-errors"><td colspan="{cell_count(inline_form)}">{errors}</td></tr>')
+            classes = "form-row" + (" has_original" if inline_form.original or inline_form.show_url else "")
+            classes += " empty-form" if empty else ""
+            row_id = f"{self.formset.prefix}-{'empty' if empty else index}"
+            html.append(f'<tr class="{classes}" id="{escape_html(row_id)}"><td class="original">')
+            if inline_form.original or inline_form.show_url:
+                html.append("<p>")
+                if inline_form.original:
+                    html.append(escape_html(str(inline_form.original)))
+                if inline_form.show_url:
+                    html.append(f'<a href="{escape_html(inline_form.absolute_url)}">View on site</a>')
+                html.append("</p>")
+            if inline_form.needs_explicit_pk_field():
+                html.append(str(inline_form.pk_field().field))
+            if inline_form.fk_field():
+                html.append(str(inline_form.fk_field().field))
+            html.append("</td>")
+            for fieldset in inline_form:
+                for line in fieldset:
+                    for field in line:
+                        name = field.field.name if not field.is_readonly else field.field["name"]
+                        hidden = field.field.is_hidden if not field.is_readonly else field.field["is_hidden"]
+                        css = (f"field-{name}" if name else "") + (" hidden" if hidden else "")
+                        if field.is_readonly:
+                            cell = f"<p>{field.contents()}</p>"
+                        else:
+                            errors = field.field.errors
+                            cell = f"{errors.as_ul() if errors else ''}{field.field}"
+                        html.append(f'<td class="{escape_html(css)}">{cell}</td>')
+            delete = str(inline_form.deletion_field().field) if deletable and inline_form.original else ""
+            html.append(f'<td class="delete">{delete}</td></tr>')
+        return mark_safe("".join(html))
 
 
 @admin.register(Inspection)
-class InspectionAdmin(DateHierarchyChecked, ReadOnlyHistoryAdmin):
+class InspectionAdmin(PlainActionCheckbox, DateHierarchyChecked, ReadOnlyHistoryAdmin):
     list_display = ["service_name", "when", "framework", "status", "overall", "lead_inspector"]
     list_filter = ["status", "framework", OverallRatingFilter, "service__nation"]
     list_select_related = ["service", "framework", "overall_rating"]
@@ -530,8 +970,20 @@ class InspectionAdmin(DateHierarchyChecked, ReadOnlyHistoryAdmin):
     def get_inline_formsets(self, request, formsets, inline_instances, obj=None):
         inline_formsets = super().get_inline_formsets(request, formsets, inline_instances, obj)
         for inline_formset in inline_formsets:
-            inline_formset.__class__ = SameMediaInlineFormSet
+            inline_formset.__class__ = CompactInlineAdminFormSet
         return inline_formsets
+
+    def get_object(self, request, object_id, from_field=None):
+        # Django's, with the number of findings read in the same query (the findings inline shows a page of them).
+        count = Finding.objects.filter(inspection=OuterRef("pk")).order_by().values("inspection")
+        queryset = self.get_queryset(request).annotate(
+            finding_count=Coalesce(Subquery(count.annotate(n=Count("pk")).values("n")), 0)
+        )
+        field = Inspection._meta.pk if from_field is None else Inspection._meta.get_field(from_field)
+        try:
+            return queryset.get(**{field.name: field.to_python(object_id)})
+        except (Inspection.DoesNotExist, ValidationError, ValueError):
+            return None
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Inspection]:
         inspections = super().get_queryset(request).select_related("service", "framework", "overall_rating")
@@ -539,9 +991,20 @@ class InspectionAdmin(DateHierarchyChecked, ReadOnlyHistoryAdmin):
             inspections = inspections.filter(status=InspectionStatus.PUBLISHED)
         return inspections
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        service = form.base_fields.get("service")
+        widget = getattr(service.widget, "widget", service.widget) if service is not None else None
+        if isinstance(widget, KnownLabelsAutocomplete) and obj is not None and obj.service_id is not None:
+            widget.labels[str(obj.service_id)] = str(obj.service)  # read with the inspection (get_queryset)
+        return form
+
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "overall_rating":
-            kwargs["queryset"] = Grade.objects.select_related("scale")
+        if db_field.name == "service":
+            kwargs["widget"] = KnownLabelsAutocomplete(db_field, self.admin_site, using=kwargs.get("using"))
+        elif db_field.name in {"framework", "overall_rating"}:
+            # Every framework and every grade: the rule that the rating is on the framework's scale is the database's.
+            kwargs = catalogue_choice(request, db_field, None, kwargs)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     @admin.display(description="Date", ordering=inspection_date())
@@ -558,9 +1021,10 @@ class InspectionAdmin(DateHierarchyChecked, ReadOnlyHistoryAdmin):
     def derived_overall_rating(self, inspection: Inspection) -> str:
         if inspection.pk is None:
             return "—"
-        derived = inspection_derived_overall(inspection=inspection)
+        stored = getattr(inspection, "_stored_ratings", None) or StoredRatings.read(inspection)
+        derived = stored.derived_overall
         if derived is None:
-            if not framework_catalogue(framework=inspection.framework).rules.overall_bands:
+            if not stored.catalogue.rules.overall_bands:
                 return "This framework has no overall rating."
             return "Unknown until every counted standard is rated."
         return rating_tag(derived)
@@ -571,6 +1035,15 @@ class InspectionAdmin(DateHierarchyChecked, ReadOnlyHistoryAdmin):
         by_model = {formset.model: formset for formset in formsets}
         if Judgement in by_model and KeyQuestionScore in by_model:
             by_model[Judgement].key_question_formset = by_model[KeyQuestionScore]
+            if obj is not None and obj.pk is not None and obj.framework_id is not None:
+                # The proposed and derived ratings from the rows the inlines read, not read again.
+                catalogue = request_catalogue(request, obj.framework)
+                by_model[Judgement].catalogue = catalogue
+                stored = StoredRatings.from_formsets(obj, catalogue, by_model[Judgement], by_model[KeyQuestionScore])
+                obj._stored_ratings = stored
+                for inline in inline_instances:
+                    if isinstance(inline, JudgementInline):
+                        inline.stored_ratings = stored
         return formsets, inline_instances
 
     def save_related(self, request, form, formsets, change) -> None:

@@ -7,7 +7,11 @@ are checked here first and answered the same way as any other bad lookup.
 
 import re
 
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.options import IncorrectLookupParameters
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 
 DATE_PART = re.compile(r"[0-9]{1,4}", flags=re.ASCII)
 
@@ -26,3 +30,16 @@ class DateHierarchyChecked:
                     if not DATE_PART.fullmatch(value):
                         raise IncorrectLookupParameters(f"{part} must be a number")
         return super().get_changelist_instance(request)
+
+
+class PlainActionCheckbox:
+    """A ModelAdmin mixin: each row's action checkbox written out in Python, the same HTML as Django's (rendered
+    through a template per row, it was a third of a list page's time)."""
+
+    def action_checkbox(self, obj):
+        label = format_html(gettext("Select this object for an action - {}"), str(obj))
+        value = conditional_escape(str(obj.pk))
+        return mark_safe(
+            f'<input type="checkbox" name="{ACTION_CHECKBOX_NAME}" value="{value}" class="action-select"'
+            f' aria-label="{label}">'
+        )

@@ -60,9 +60,17 @@ def test_public_pages_run_as_many_queries_with_more_data(client, reports):
 def test_admin_pages_run_as_many_queries_with_more_data(client, reports, inspector):
     client.force_login(inspector)
     western_bay = Inspection.objects.get(service__slug="western-bay").pk
-    urls = ["/admin/inspections/inspection/", f"/admin/inspections/inspection/{western_bay}/change/"]
+    urls = [
+        "/admin/inspections/inspection/",
+        f"/admin/inspections/inspection/{western_bay}/change/",
+        f"/admin/inspections/inspection/{western_bay}/change/?findings_page=4",
+        "/admin/findings/finding/",
+        "/admin/findings/finding/?service=bay&q=assessment",
+        "/admin/findings/recommendation/",
+    ]
     before = counts(client, urls)
 
     synthetic_generate(services=6, inspections_per_service=3, seed=5)
 
     assert counts(client, urls) == before
+    assert max(before.values()) <= 12

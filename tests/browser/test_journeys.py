@@ -266,3 +266,26 @@ def test_axe_check_fails_on_a_page_with_a_violation(page):
     page.set_content('<!DOCTYPE html><html lang="en"><title>Broken</title><main><img src="x.png" id="bad"></main>')
     with pytest.raises(AssertionError, match=r"image-alt \(critical\): Images must have alternative text .*#bad"):
         assert_no_axe_violations(page)
+
+
+def test_inspector_corrects_a_finding_on_the_second_page_of_findings(page, reports, inspector):
+    western_bay = Inspection.objects.get(service__slug="western-bay")
+    second_page = list(western_bay.findings.order_by("position", "pk"))[50:100]
+    log_in(page, "inspector")
+    page.goto(f"/admin/inspections/inspection/{western_bay.pk}/change/")
+    pages = page.locator("nav.findings-pages")
+    expect(pages).to_contain_text("Findings 1 to 50 of 185.")
+
+    pages.get_by_role("link", name="Next findings").click()
+    expect(page.locator("nav.findings-pages")).to_contain_text("Findings 51 to 100 of 185.")
+    expect(page.locator("#findings-group tbody tr.has_original")).to_have_count(50)
+    text = page.locator("#findings-group tbody tr.has_original").first.locator("textarea[name$='-text']")
+    expect(text).to_have_value(second_page[0].text)
+    text.fill("Corrected on the second page of findings.")
+    page.get_by_role("button", name="Save and continue editing").click()
+
+    expect(page.locator("ul.messagelist li.success")).to_contain_text("was changed successfully.")
+    expect(page.locator("nav.findings-pages")).to_contain_text("Findings 51 to 100 of 185.")
+    second_page[0].refresh_from_db()
+    assert second_page[0].text == "Corrected on the second page of findings."
+    assert western_bay.findings.count() == 185

@@ -218,3 +218,16 @@ def test_every_admin_changelist_parameter_survives_each_classic_hostile_value(cl
     url = f"/admin/{model._meta.app_label}/{model._meta.model_name}/"
     parameters = changelist_parameters(model_admin, inspector)
     assert sweep(client, url, parameters, allowed=ADMIN_STATUSES) == []
+
+
+@given(data=st.data())
+def test_the_admin_inspection_page_survives_any_page_of_findings(client, inspector, data):
+    """The inspection page's own parameter, the page of findings: any value shows a page (a value that is no page
+    number, the first), a NUL is refused as everywhere in the admin (400); never a 5xx."""
+    client.force_login(inspector)
+    western_bay = Inspection.objects.get(service__slug="western-bay")
+    query = data.draw(hostile_query({"findings_page": ["1", "2", "4"]}))
+    response = client.get(f"/admin/inspections/inspection/{western_bay.pk}/change/?{query}")
+    assert response.status_code in {200, 400}, query
+    if response.status_code == 200:
+        assert " of 185.</strong>" in response.content.decode(), query
