@@ -14,10 +14,13 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
 DATE_PART = re.compile(r"[0-9]{1,4}", flags=re.ASCII)
+# What each part may be: Python's dates start in year 1 (a year 0 was a server error).
+DATE_PART_RANGE = {"year": range(1, 10_000), "month": range(1, 13), "day": range(1, 32)}
 
 
 class DateHierarchyChecked:
-    """A ModelAdmin mixin: a date hierarchy parameter must be 1 to 4 ASCII digits, or the lookup is refused."""
+    """A ModelAdmin mixin: a date hierarchy parameter must be 1 to 4 ASCII digits within a date's range (year 1 to
+    9999, month 1 to 12, day 1 to 31), or the lookup is refused."""
 
     # A list without a date hierarchy (too costly at scale) still accepts its date lookups in the URL.
     date_lookups_checked: str | None = None
@@ -27,8 +30,8 @@ class DateHierarchyChecked:
         if field:
             for part in ("year", "month", "day"):
                 for value in request.GET.getlist(f"{field}__{part}"):
-                    if not DATE_PART.fullmatch(value):
-                        raise IncorrectLookupParameters(f"{part} must be a number")
+                    if not DATE_PART.fullmatch(value) or int(value) not in DATE_PART_RANGE[part]:
+                        raise IncorrectLookupParameters(f"{part} must be a number a date can hold")
         return super().get_changelist_instance(request)
 
 

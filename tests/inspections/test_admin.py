@@ -254,11 +254,21 @@ def test_list_pages_filter_and_search(client, reports, inspector):
     assert {f.inspection.service.slug for f in findings.context["cl"].result_list} == {"western-bay"}
 
 
-@pytest.mark.parametrize("year", ["99999999999999999999", "\u0662\u0660\u0661\u0665", "-1"])
-def test_a_date_hierarchy_value_that_is_no_date_is_a_refused_lookup(client, reports, inspector, year):
+@pytest.mark.parametrize(
+    ("part", "value"),
+    [
+        ("year", "99999999999999999999"),
+        ("year", "\u0662\u0660\u0661\u0665"),
+        ("year", "-1"),
+        ("year", "0"),  # found by hypothesis: a server error ("year 0 is out of range")
+        ("month", "13"),
+        ("day", "0"),
+    ],
+)
+def test_a_date_hierarchy_value_that_is_no_date_is_a_refused_lookup(client, reports, inspector, part, value):
     client.force_login(inspector)
     url = reverse("admin:inspections_inspection_changelist")
-    response = client.get(url, {"published_on__year": year})
+    response = client.get(url, {"published_on__year": "2019", f"published_on__{part}": value})
     assert (response.status_code, response["Location"]) == (302, f"{url}?e=1")
 
 
