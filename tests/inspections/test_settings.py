@@ -59,6 +59,14 @@ def test_the_wsgi_application_refuses_to_start_without_a_secret_key():
     assert run_python(["-c", "import inspections.wsgi"], DJANGO_DEBUG="1").returncode == 0
 
 
+@pytest.mark.integration
+def test_the_wsgi_application_keeps_what_it_loaded_out_of_the_garbage_collector():
+    script = "import gc; print(gc.get_freeze_count()); import inspections.wsgi; print(gc.get_freeze_count())"
+    result = run_python(["-c", script], **PRODUCTION)
+    before, after = (int(line) for line in result.stdout.split())
+    assert (before, after > 10_000) == (0, True)
+
+
 @pytest.mark.unit
 def test_debug_is_off_unless_asked_for():
     assert setting("DEBUG", **PRODUCTION) == "False"
