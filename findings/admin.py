@@ -97,6 +97,7 @@ class TextListAdmin(PlainActionCheckbox, PublishedUnlessInspector, ReadOnlyHisto
 
     paginator = CappedCountPaginator
     show_full_result_count = False
+    list_per_page = 50  # as the inspections list
     raw_id_fields = ["inspection"]
     search_help_text = (
         "Words of the text, as the public search reads them (every word, in any form: 'assess' finds 'assessed'). "

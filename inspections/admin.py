@@ -923,8 +923,10 @@ class InspectionAdmin(PlainActionCheckbox, DateHierarchyChecked, ReadOnlyHistory
         "local_authorities__name",
     ]
     # At national scale: no count of every inspection on each page (the filtered count is enough), no date
-    # drill-down (it reads the distinct dates of every inspection), newest first from an index.
+    # drill-down (it reads the distinct dates of every inspection), newest first from an index, 50 a page (the
+    # admin writes each cell through its helpers: a hundred rows took 55 ms).
     show_full_result_count = False
+    list_per_page = 50
     date_lookups_checked = "published_on"
     ordering = ["-published_on", "-id"]
     autocomplete_fields = ["service"]
