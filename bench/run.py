@@ -60,12 +60,12 @@ def main() -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "inspections.settings")
     os.environ["DJANGO_DEBUG"] = ""
     sys.path.insert(0, str(ROOT))
-    import gc
-
     import django
 
     django.setup()
-    gc.freeze()  # as the WSGI application does once loaded (inspections/wsgi.py)
+    # Loaded as gunicorn loads it, with the web workers' garbage collector settings (inspections/wsgi.py).
+    import inspections.wsgi  # noqa: F401
+
     pages = measure_pages(repeat=repeat)
     memory = export_peak_memory()
     results = {

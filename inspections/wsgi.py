@@ -10,11 +10,16 @@ from django.core.wsgi import get_wsgi_application
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "inspections.settings")
 
 application = get_wsgi_application()
-# What is loaded by now (Django, the apps, the admin) lives as long as the process: keep it out of the garbage
-# collector's full collections, which otherwise walk all of it now and then during a page that allocates much (the
-# admin's inspection page paused 100 to 200 ms in one request of five). Python's documentation suggests freezing
-# for a pre-forking server such as gunicorn.
+
+# The garbage collector, for a web worker. What is loaded by now (Django, the apps, the admin) lives as long as the
+# process: frozen, full collections no longer walk it (Python's documentation suggests this for a pre-forking
+# server such as gunicorn). And collections come less often: a page that builds many forms (the admin's
+# inspection page) kept its short-lived objects alive across young collections, which pushed them into the old
+# generation and set off a full collection every few requests (100 to 200 ms). Measured on that page at national
+# scale: p95 from about 240 to 140 ms, p50 unchanged. The request's garbage is still collected young.
+GARBAGE_COLLECTOR_THRESHOLDS = (20_000, 50, 50)
 gc.freeze()
+gc.set_threshold(*GARBAGE_COLLECTOR_THRESHOLDS)
 
 if not settings.DEBUG and not os.environ.get("DJANGO_SECRET_KEY"):
     raise ImproperlyConfigured(
