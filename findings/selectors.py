@@ -31,7 +31,7 @@ from findings.models import Finding, FindingKind, Recommendation
 from inspections.models import Inspection, Service, format_partial_date
 from inspections.visibility import visible_inspections
 from ratings.models import Judgement
-from ratings.selectors import framework_catalogues
+from ratings.selectors import framework_catalogues, grade_ids, grade_names, standard_ids, standard_labels
 
 SEARCH_CONFIG = "english"
 RECOMMENDATION = "recommendation"
@@ -80,22 +80,19 @@ def finding_search_choices() -> SearchChoices:
     thousand at national scale): the form takes a name or slug and looks it up with ``finding_search_services``.
     """
     catalogues = list(framework_catalogues().values())
+    # The standards' codes, labels and ids as the services list has them (ratings.selectors), then the domains.
+    standards = standard_labels()
+    standard_ids_by_value = {code: standard_ids(code=code) for code in standards}
+    for catalogue in catalogues:
+        for standard in catalogue.standards.values():
+            if standard.domain_id is not None:
+                standard_ids_by_value.setdefault(f"{DOMAIN_PREFIX}{standard.domain.code}", []).append(standard.pk)
 
     def era(catalogue) -> tuple:
         year = catalogue.framework.in_force_from
         return (year is None, year or 0)
 
-    standards: dict[str, str] = {}
-    standard_ids: dict[str, list[int]] = {}
     domain_ids: dict[str, list[int]] = {}
-    for catalogue, standard in sorted(
-        ((each, standard) for each in catalogues for standard in each.standards.values()),
-        key=lambda pair: (*era(pair[0]), pair[1].position, pair[0].framework.code),
-    ):
-        standards.setdefault(standard.code, f"{standard.code} {standard.name} ({catalogue.framework.name})")
-        standard_ids.setdefault(standard.code, []).append(standard.pk)
-        if standard.domain_id is not None:
-            standard_ids.setdefault(f"{DOMAIN_PREFIX}{standard.domain.code}", []).append(standard.pk)
     for catalogue, domain in sorted(
         ((each, domain) for each in catalogues for domain in each.domains.values()),
         key=lambda pair: (*era(pair[0]), pair[1].position, pair[1].code, pair[0].framework.code),
@@ -105,23 +102,15 @@ def finding_search_choices() -> SearchChoices:
             f"Domain {domain.code} {domain.name}, all its standards ({catalogue.framework.name})",
         )
         domain_ids.setdefault(f"{DOMAIN_PREFIX}{domain.code}", []).append(domain.pk)
-        standard_ids.setdefault(f"{DOMAIN_PREFIX}{domain.code}", [])
-    scales = {
-        catalogue.framework.rating_scale.pk: catalogue.framework.rating_scale
-        for catalogue in catalogues
-        if catalogue.framework.rating_scale_id is not None
-    }
-    grade_ids: dict[str, list[int]] = {}
-    for scale in sorted(scales.values(), key=lambda scale: scale.name):
-        for grade in sorted(scale.grades.all(), key=lambda grade: -grade.points):
-            grade_ids.setdefault(grade.name, []).append(grade.pk)
+        standard_ids_by_value.setdefault(f"{DOMAIN_PREFIX}{domain.code}", [])
+    grade_ids_by_name = {name: grade_ids(names=[name]) for name in grade_names()}
     return SearchChoices(
         kinds=[*FindingKind.choices, (RECOMMENDATION, "Recommendation")],
         standards=list(standards.items()),
-        ratings=[(name, name) for name in grade_ids],
-        standard_ids=standard_ids,
+        ratings=[(name, name) for name in grade_ids_by_name],
+        standard_ids=standard_ids_by_value,
         domain_ids=domain_ids,
-        grade_ids=grade_ids,
+        grade_ids=grade_ids_by_name,
     )
 
 
