@@ -13,9 +13,10 @@ from django.utils.functional import cached_property
 
 from findings.models import Finding, Recommendation
 from findings.selectors import search_is_full_text, search_query
-from inspections.admin import PublishedUnlessInspector, request_catalogues
+from inspections.admin import PublishedUnlessInspector
 from inspections.admin_lists import PlainActionCheckbox
 from inspections.audit import ReadOnlyHistoryAdmin
+from ratings.selectors import framework_catalogues_in_force_order
 
 
 class CappedCountPaginator(Paginator):
@@ -80,7 +81,7 @@ class StandardFilter(admin.SimpleListFilter):
     def lookups(self, request, model_admin):
         return [
             (str(standard.pk), f"{standard.code} {standard.name} ({catalogue.framework.name})")
-            for catalogue in request_catalogues(request).values()
+            for catalogue in framework_catalogues_in_force_order()
             for standard in catalogue.standards.values()
         ]
 

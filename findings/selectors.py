@@ -29,9 +29,15 @@ from django.utils.safestring import SafeString, mark_safe
 
 from findings.models import Finding, FindingKind, Recommendation
 from inspections.models import Inspection, Service, format_partial_date
-from inspections.visibility import visible_inspections
+from inspections.visibility import visible_inspections, visible_services
 from ratings.models import Judgement
-from ratings.selectors import framework_catalogues, grade_ids, grade_names, standard_ids, standard_labels
+from ratings.selectors import (
+    framework_catalogues_in_force_order,
+    grade_ids,
+    grade_names,
+    standard_ids,
+    standard_labels,
+)
 
 SEARCH_CONFIG = "english"
 RECOMMENDATION = "recommendation"
@@ -79,7 +85,7 @@ def finding_search_choices() -> SearchChoices:
     the label is the first's. Grades by scale name, best first. Services are not offered as a list (there are ten
     thousand at national scale): the form takes a name or slug and looks it up with ``finding_search_services``.
     """
-    catalogues = list(framework_catalogues().values())
+    catalogues = framework_catalogues_in_force_order()
     # The standards' codes, labels and ids as the services list has them (ratings.selectors), then the domains.
     standards = standard_labels()
     standard_ids_by_value = {code: standard_ids(code=code) for code in standards}
@@ -87,22 +93,15 @@ def finding_search_choices() -> SearchChoices:
         for standard in catalogue.standards.values():
             if standard.domain_id is not None:
                 standard_ids_by_value.setdefault(f"{DOMAIN_PREFIX}{standard.domain.code}", []).append(standard.pk)
-
-    def era(catalogue) -> tuple:
-        year = catalogue.framework.in_force_from
-        return (year is None, year or 0)
-
     domain_ids: dict[str, list[int]] = {}
-    for catalogue, domain in sorted(
-        ((each, domain) for each in catalogues for domain in each.domains.values()),
-        key=lambda pair: (*era(pair[0]), pair[1].position, pair[1].code, pair[0].framework.code),
-    ):
-        standards.setdefault(
-            f"{DOMAIN_PREFIX}{domain.code}",
-            f"Domain {domain.code} {domain.name}, all its standards ({catalogue.framework.name})",
-        )
-        domain_ids.setdefault(f"{DOMAIN_PREFIX}{domain.code}", []).append(domain.pk)
-        standard_ids_by_value.setdefault(f"{DOMAIN_PREFIX}{domain.code}", [])
+    for catalogue in catalogues:
+        for domain in sorted(catalogue.domains.values(), key=lambda domain: (domain.position, domain.code)):
+            standards.setdefault(
+                f"{DOMAIN_PREFIX}{domain.code}",
+                f"Domain {domain.code} {domain.name}, all its standards ({catalogue.framework.name})",
+            )
+            domain_ids.setdefault(f"{DOMAIN_PREFIX}{domain.code}", []).append(domain.pk)
+            standard_ids_by_value.setdefault(f"{DOMAIN_PREFIX}{domain.code}", [])
     grade_ids_by_name = {name: grade_ids(names=[name]) for name in grade_names()}
     return SearchChoices(
         kinds=[*FindingKind.choices, (RECOMMENDATION, "Recommendation")],
@@ -122,8 +121,8 @@ def finding_search_services(*, user, name_or_slug: str) -> list[Service]:
     all drafts is, for anyone but an inspector, as unknown as one that does not exist.
     """
     return list(
-        Service.objects.filter(Q(slug=name_or_slug) | Q(name__iexact=name_or_slug))
-        .filter(Exists(visible_inspections(user=user).filter(service=OuterRef("pk"))))
+        visible_services(user=user)
+        .filter(Q(slug=name_or_slug) | Q(name__iexact=name_or_slug))
         .annotate(by_slug=Case(When(slug=name_or_slug, then=Value(0)), default=Value(1)))
         .order_by("by_slug", "slug")[:2]
     )
@@ -132,11 +131,7 @@ def finding_search_services(*, user, name_or_slug: str) -> list[Service]:
 def finding_search_services_like(*, user, text: str, limit: int = 5) -> list[Service]:
     """Up to ``limit`` services a user may see whose name contains ``text`` (any case), by name: what the form
     suggests when a name or slug matches no service. One query, only then."""
-    return list(
-        Service.objects.filter(name__icontains=text)
-        .filter(Exists(visible_inspections(user=user).filter(service=OuterRef("pk"))))
-        .order_by("name", "slug")[:limit]
-    )
+    return list(visible_services(user=user).filter(name__icontains=text).order_by("name", "slug")[:limit])
 
 
 # The columns both halves of the search select, in this order (a UNION matches columns by position).

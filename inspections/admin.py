@@ -53,7 +53,7 @@ from ratings.rules import judgement_problem
 from ratings.selectors import (
     FrameworkCatalogue,
     framework_catalogue,
-    framework_catalogues,
+    framework_catalogues_in_force_order,
     inspection_derived_overall,
 )
 
@@ -415,30 +415,13 @@ class CatalogueChoiceField(forms.ModelChoiceField):
         return self.rows[key]
 
 
-def request_catalogues(request: HttpRequest) -> dict[str, FrameworkCatalogue]:
-    """Every framework's catalogue, checked against the database once per request however often it is needed."""
-    catalogues = getattr(request, "_framework_catalogues", None)
-    if catalogues is None:
-        catalogues = request._framework_catalogues = framework_catalogues()
-    return catalogues
-
-
-def request_catalogue(request: HttpRequest, framework: Framework) -> FrameworkCatalogue:
-    """One framework's catalogue from the request's (read on its own if they lack it: a framework row written
-    without history is not seen by the kept catalogues until they are forgotten)."""
-    catalogues = request_catalogues(request)
-    if framework.code not in catalogues:
-        catalogues[framework.code] = framework_catalogue(framework=framework)
-    return catalogues[framework.code]
-
-
 def catalogue_rows(request: HttpRequest, related, framework: Framework | None) -> list | None:
-    """The rows of a framework model a choice may take: the framework's own (all frameworks' without one)."""
-    catalogues = request_catalogues(request)
-    chosen = [request_catalogue(request, framework)] if framework is not None else list(catalogues.values())
+    """The rows of a framework model a choice may take: the framework's own (all frameworks' without one). From
+    the catalogues kept in the process, whose version is checked once per request (ratings.selectors)."""
+    in_force = framework_catalogues_in_force_order()
+    chosen = [framework_catalogue(framework=framework)] if framework is not None else in_force
     if related is Framework:
-        frameworks = [catalogue.framework for catalogue in catalogues.values()]
-        return sorted(frameworks, key=lambda f: (f.in_force_from is None, f.in_force_from or 0, f.code))
+        return [catalogue.framework for catalogue in in_force]
     if related is Standard:
         return [row for catalogue in chosen for row in catalogue.standards.values()]
     if related is Domain:
@@ -1039,7 +1022,7 @@ class InspectionAdmin(PlainActionCheckbox, DateHierarchyChecked, ReadOnlyHistory
             by_model[Judgement].key_question_formset = by_model[KeyQuestionScore]
             if obj is not None and obj.pk is not None and obj.framework_id is not None:
                 # The proposed and derived ratings from the rows the inlines read, not read again.
-                catalogue = request_catalogue(request, obj.framework)
+                catalogue = framework_catalogue(framework=obj.framework)
                 by_model[Judgement].catalogue = catalogue
                 stored = StoredRatings.from_formsets(obj, catalogue, by_model[Judgement], by_model[KeyQuestionScore])
                 obj._stored_ratings = stored

@@ -4,9 +4,9 @@ Kept apart from ``inspections.selectors`` so that the other apps' selectors can 
 each other in a circle.
 """
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 
-from inspections.models import Inspection, InspectionStatus
+from inspections.models import Inspection, InspectionStatus, Service
 from inspections.roles import can_see_drafts
 
 
@@ -16,6 +16,12 @@ def visible_inspections(*, user) -> QuerySet[Inspection]:
     if not can_see_drafts(user):
         inspections = inspections.filter(status=InspectionStatus.PUBLISHED)
     return inspections
+
+
+def visible_services(*, user) -> QuerySet[Service]:
+    """The services with at least one inspection the user may see: a service whose inspections are all drafts
+    is, for anyone but an inspector, as unknown as one that does not exist."""
+    return Service.objects.filter(Exists(visible_inspections(user=user).filter(service=OuterRef("pk"))))
 
 
 def latest_inspections(*, user) -> QuerySet[Inspection]:

@@ -12,7 +12,7 @@ from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Prefet
 from inspections.data_version import cached_until_data_changes
 from inspections.models import Inspection, Service, inspection_date
 from inspections.roles import can_see_drafts
-from inspections.visibility import latest_inspections, visible_inspections
+from inspections.visibility import latest_inspections, visible_inspections, visible_services
 from ratings import rules
 from ratings.models import (
     Domain,
@@ -208,9 +208,10 @@ def grade_ids(*, names: Iterable[str]) -> list[int]:
     )
 
 
-def _frameworks_in_force_order(catalogues: dict[str, FrameworkCatalogue]) -> list[FrameworkCatalogue]:
+def framework_catalogues_in_force_order() -> list[FrameworkCatalogue]:
+    """Every framework's catalogue, the oldest framework first (by the year it came into force, none last)."""
     return sorted(
-        catalogues.values(),
+        framework_catalogues().values(),
         key=lambda c: (c.framework.in_force_from is None, c.framework.in_force_from or 0, c.framework.code),
     )
 
@@ -219,7 +220,7 @@ def standard_labels() -> dict[str, str]:
     """Every standard (or theme) code once, oldest framework first, each with its name and framework's name:
     "2.1 Assessment (Inspection standards 2018)". Frameworks share theme codes; the oldest names them."""
     labels: dict[str, str] = {}
-    for catalogue in _frameworks_in_force_order(framework_catalogues()):
+    for catalogue in framework_catalogues_in_force_order():
         for standard in sorted(catalogue.standards.values(), key=lambda s: (s.position, s.code)):
             labels.setdefault(standard.code, f"{standard.code} {standard.name} ({catalogue.framework.name})")
     return labels
@@ -234,7 +235,7 @@ def standard_ids(*, code: str) -> list[int]:
 
 def framework_choices() -> list[tuple[str, str]]:
     """(code, name) of every framework, oldest first."""
-    return [(c.framework.code, c.framework.name) for c in _frameworks_in_force_order(framework_catalogues())]
+    return [(c.framework.code, c.framework.name) for c in framework_catalogues_in_force_order()]
 
 
 def framework_id(*, code: str) -> int | None:
@@ -458,9 +459,7 @@ class ServiceComparison:
 
 def comparable_services(*, user) -> QuerySet[Service]:
     """The services a user may compare: those with at least one inspection the user may see, by name."""
-
-    visible = visible_inspections(user=user).filter(service=OuterRef("pk"))
-    return Service.objects.filter(Exists(visible)).order_by("name")
+    return visible_services(user=user).order_by("name")
 
 
 def service_comparison(*, user, slugs: list[str]) -> ServiceComparison:
