@@ -1,4 +1,4 @@
-"""Caches that hold until an inspection or a judgement changes (the token of migrations/0008_data_version).
+"""Caches that hold until an inspection or a judgement changes (the token of migrations/0009_data_version).
 
 For reads that aggregate the whole database and would otherwise be computed on every request: the national
 overview. Database triggers change the token on every write to those tables, whoever makes it, so a cached value

@@ -69,6 +69,6 @@ def data_version_trigger_sql(vendor: str) -> list[str]:
 
 
 class Migration(migrations.Migration):
-    dependencies = [("inspections", "0008_newest_first_indexes"), ("ratings", "0002_cross_table_checks")]
+    dependencies = [("inspections", "0007_postgresql_indexes"), ("ratings", "0002_cross_table_checks")]
 
     operations = [migrations.RunPython(create_data_version, drop_data_version)]
