@@ -1,5 +1,7 @@
 """The inspectors' admin: one page edits an inspection, the rules are enforced, the other roles only read."""
 
+import re
+
 import pytest
 from django.db import connection
 from django.test import RequestFactory
@@ -402,3 +404,27 @@ def test_a_save_validates_only_the_rows_that_changed(client, reports, inspector)
     assert response.status_code == 302
     assert Judgement.objects.get(inspection=warwickshire, standard__code="1.1").rating.name == "Outstanding"
     assert len(queries) < 80, len(queries)
+
+
+def _inline_bodies(html: str) -> list[str]:
+    """Every inline table's rows, without the whitespace around tags (the template's indentation)."""
+    bodies = re.findall(r"<tbody>(.*?)</tbody>", html, flags=re.S)
+    return [re.sub(r"\s+", " ", re.sub(r"\s*(<[^>]*>)\s*", r"\1", body)).strip() for body in bodies]
+
+
+@pytest.mark.parametrize("slug", ["warwickshire", "western-bay"])
+def test_inline_rows_written_in_python_are_the_html_of_djangos_tabular_inline(
+    client, reports, inspector, monkeypatch, slug
+):
+    """The admin's inline script reads the rows' structure: a Django upgrade that changes tabular.html must show
+    here, not on an inspector's page."""
+    from inspections.admin import CompactInline, FindingInline
+
+    client.force_login(inspector)
+    url = change_url(inspection_of(slug))
+    compact = _inline_bodies(client.get(url).content.decode())
+    monkeypatch.setattr(CompactInline, "template", "admin/edit_inline/tabular.html")
+    monkeypatch.setattr(FindingInline, "template", "admin/edit_inline/tabular.html")
+    django_tabular = _inline_bodies(client.get(url).content.decode())
+    assert len(compact) == 6
+    assert compact == django_tabular
