@@ -15,14 +15,15 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.templatetags.admin_modify import cell_count
+from django.contrib.admin.utils import flatten_fieldsets
 from django.contrib.admin.widgets import AutocompleteSelect, RelatedFieldWidgetWrapper
 from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
 from django.db import transaction
 from django.db.models import Count, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
-from django.forms.formsets import BaseFormSet
-from django.forms.models import BaseInlineFormSet, BaseModelFormSet
+from django.forms.formsets import DELETION_FIELD_NAME, BaseFormSet
+from django.forms.models import BaseInlineFormSet, BaseModelFormSet, model_to_dict
 from django.forms.utils import flatatt
 from django.http import HttpRequest
 from django.urls import path
@@ -300,6 +301,31 @@ class CompactFormSet(BaseInlineFormSet, RowIdFormSet):
         for field in form.fields.values():
             _plain_widget(field)
 
+    def new_empty_form(self) -> forms.BaseForm:
+        """A form of its own for a new row ("__prefix__" for its number), as Django's empty_form builds each time."""
+        return super().empty_form
+
+    @cached_property
+    def empty_form(self):
+        # Read some forty times a page (the media, the new-row template, the rows' layout): one is built.
+        return self.new_empty_form()
+
+    # Every row has the same fields: asked of the first row, Django builds every row's form to answer, which a page
+    # being shown does not otherwise need (StoredRowWriter).
+    @property
+    def media(self):
+        return self.empty_form.media
+
+    def is_multipart(self):
+        return self.empty_form.is_multipart()
+
+    def __getitem__(self, index):
+        # A template's "formset.prefix" tries formset["prefix"] first, which would build every row's form to find
+        # that a name is not a row number.
+        if not isinstance(index, int):
+            raise TypeError(f"formset rows are numbered, not named: {index!r}")
+        return super().__getitem__(index)
+
 
 def _shallow_copy(obj):
     copied = obj.__class__.__new__(obj.__class__)
@@ -357,6 +383,12 @@ class UnchangedRowsNotRevalidated(forms.ModelForm):
         super()._post_clean()
 
 
+COMPACT_TABULAR = "admin/edit_inline/compact_tabular.html"
+FINDINGS_INLINE = "admin/inspections/inspection/findings_inline.html"  # extends COMPACT_TABULAR
+# The inline templates that write their rows with CompactInlineAdminFormSet.rows_html.
+ROWS_WRITTEN_IN_PYTHON = frozenset({COMPACT_TABULAR, FINDINGS_INLINE})
+
+
 class CompactInline(admin.TabularInline):
     """A tabular inline sized for reading many rows: small text boxes, plain selects, no icons on every row."""
 
@@ -365,7 +397,7 @@ class CompactInline(admin.TabularInline):
     form = UnchangedRowsNotRevalidated
     formset = CompactFormSet
     # Django's tabular inline, its rows written out in Python (CompactInlineAdminFormSet.rows_html).
-    template = "admin/edit_inline/compact_tabular.html"
+    template = COMPACT_TABULAR
 
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)
@@ -650,7 +682,7 @@ class FindingInline(WithoutSearchVector, FrameworkBoundInline):
 
     model = Finding
     formset = FindingFormSet
-    template = "admin/inspections/inspection/findings_inline.html"
+    template = FINDINGS_INLINE
     text_rows = {"text": 3}
     fields = ["position", "kind", "standard", "domain", "text", "attribution"]
     # A typical report's sixty or so findings stay on one page; Western Bay's 185 are four.
@@ -822,17 +854,166 @@ class OverallRatingFilter(admin.SimpleListFilter):
         return queryset
 
 
+class StoredRowWriter:
+    """Writes an inline's stored rows as their forms would, with no form for each row.
+
+    A page being shown (nothing posted) has nothing in its forms but the stored values: building a form for each
+    of a report's hundred-odd rows, and a bound field for each of its thousand inputs, took most of the admin
+    page's time. The writer holds one form, the formset's empty form: its inputs, named and numbered with
+    "__prefix__" as the admin's inline script copies it for a new row, are written for each stored row with the
+    row's number and the row's stored values, which the form reads as a row's form reads them (``model_to_dict``,
+    ``get_initial_for_field``, ``prepare_value``). A readonly cell reads the row as Django's readonly field does.
+    A page that came back from a save with errors is written from its bound forms instead (rows_html).
+    """
+
+    def __init__(self, inline_admin_formset: "CompactInlineAdminFormSet", *, deletable: bool):
+        formset = inline_admin_formset.formset
+        self.form = form = formset.new_empty_form()  # its own: each row's values are put in its initial
+        self.placeholder = formset.add_prefix("__prefix__")
+        self.prefix = formset.prefix
+        self.opts = inline_admin_formset.opts
+        readonly = inline_admin_formset.readonly_fields
+        if not inline_admin_formset.has_change_permission:
+            readonly = readonly + flatten_fieldsets(inline_admin_formset.fieldsets)  # as InlineAdminFormSet.__iter__
+        self.layout = helpers.InlineAdminForm(
+            formset, form, inline_admin_formset.fieldsets, {}, None, readonly, model_admin=self.opts
+        )
+        self.pk_name = formset._pk_field.name
+        hidden = [self.pk_name] if self.layout.needs_explicit_pk_field() else []
+        fk = getattr(formset, "fk", None)
+        hidden += [fk.name] if fk else []
+        self.hidden = [self._input(name) for name in hidden]
+        self.cells = []
+        for fieldset in self.layout:
+            for line in fieldset:
+                for field in line:
+                    if field.is_readonly:
+                        name, is_hidden = field.field["name"], field.field["is_hidden"]
+                    else:
+                        name, is_hidden = field.field.name, field.field.is_hidden
+                    css = (f"field-{name}" if name else "") + (" hidden" if is_hidden else "")
+                    cell = field if field.is_readonly else self._input(field.field.name)
+                    self.cells.append((f'<td class="{escape_html(css)}">', cell))
+        self.delete = self._input(DELETION_FIELD_NAME) if deletable else None
+
+    @staticmethod
+    def can_write(formset) -> bool:
+        """Whether every input of a row comes from its stored values and the row's number alone."""
+        form = formset.empty_form
+        if formset.can_delete and DELETION_FIELD_NAME not in form.fields:
+            return False  # can_delete_extra=False: the empty form has no delete box to copy
+        return not any(field.show_hidden_initial for field in form.fields.values())
+
+    def _input(self, name: str) -> tuple:
+        """A field's widget, its name and its attributes with "__prefix__" for the row's number (as BoundField's
+        as_widget gives them for an unbound form)."""
+        bound = self.form[name]
+        widget = bound.field.widget
+        if bound.field.localize:
+            widget.is_localized = True
+        attrs = bound.build_widget_attrs({}, widget)
+        if bound.auto_id and "id" not in widget.attrs:
+            attrs.setdefault("id", bound.auto_id)
+        numbered = tuple(key for key, value in attrs.items() if isinstance(value, str) and self.placeholder in value)
+        return name, bound.field, widget, bound.html_name, attrs, numbered
+
+    def _write(self, field_input: tuple, row_prefix: str, value) -> str:
+        name, field, widget, html_name, attrs, numbered = field_input
+        if numbered:
+            attrs = {**attrs, **{key: attrs[key].replace(self.placeholder, row_prefix) for key in numbered}}
+        html_name = html_name.replace(self.placeholder, row_prefix)
+        return widget.render(name=html_name, value=field.prepare_value(value), attrs=attrs, renderer=self.form.renderer)
+
+    def row(self, index: int, instance) -> str:
+        form = self.form
+        row_prefix = f"{self.prefix}-{index}"
+        # What a stored row's form starts from (BaseModelForm.__init__); the formset gives stored rows no initial.
+        form.initial = model_to_dict(instance, form._meta.fields, form._meta.exclude)
+
+        def value(field_input):
+            name, field = field_input[0], field_input[1]
+            if name == self.pk_name:
+                return instance.pk  # BaseModelFormSet.add_fields gives a stored row's id field its pk
+            return form.get_initial_for_field(field, name)
+
+        url = self.opts.get_view_on_site_url(instance)
+        html = [f'<tr class="form-row has_original" id="{escape_html(row_prefix)}"><td class="original"><p>']
+        html.append(escape_html(str(instance)))
+        if url is not None:
+            html.append(f'<a href="{escape_html(url)}">View on site</a>')
+        html.append("</p>")
+        html.extend(self._write(hidden, row_prefix, value(hidden)) for hidden in self.hidden)
+        html.append("</td>")
+        for opening, cell in self.cells:
+            if isinstance(cell, helpers.AdminReadonlyField):
+                cell.form = StoredRowForm(form, instance)
+                html.append(f"{opening}<p>{cell.contents()}</p></td>")
+            else:
+                html.append(f"{opening}{self._write(cell, row_prefix, value(cell))}</td>")
+        delete = self._write(self.delete, row_prefix, value(self.delete)) if self.delete else ""
+        html.append(f'<td class="delete">{delete}</td></tr>')
+        return "".join(html)
+
+
+class StoredRowForm:
+    """The writer's form seen with a stored row as its instance: what a readonly cell reads (``form.instance``,
+    ``form.fields``, ``form[name]``)."""
+
+    def __init__(self, form: forms.ModelForm, instance):
+        self._form = form
+        self.instance = instance
+
+    def __getattr__(self, name):
+        return getattr(self._form, name)
+
+    def __getitem__(self, name):
+        return self._form[name]
+
+
 class CompactInlineAdminFormSet(helpers.InlineAdminFormSet):
     """A tabular inline's rows written out in Python: the admin's template renders each of a report's few thousand
     cells through nested template loops, which took most of the page's time. The HTML is the same as
     ``admin/edit_inline/tabular.html`` writes (the admin's inline script relies on it), without "Change" links
-    (``show_change_link``), which no inline here uses."""
+    (``show_change_link``), which no inline here uses. On a page being shown, the stored rows are written without
+    forms (StoredRowWriter)."""
+
+    @cached_property
+    def writes_stored_rows(self) -> bool:
+        # Only the templates that call rows_html (ROWS_WRITTEN_IN_PYTHON); Django's own iterates every row's form.
+        return (
+            self.opts.template in ROWS_WRITTEN_IN_PYTHON
+            and not self.formset.is_bound
+            and StoredRowWriter.can_write(self.formset)
+        )
+
+    def __iter__(self):
+        if not self.writes_stored_rows:
+            yield from super().__iter__()
+            return
+        # The new rows alone, as Django's __iter__ gives them after the stored ones: rows_html writes the stored
+        # rows without forms, and the only other reader, the prepopulated-fields tag, looks at new rows only.
+        # (formset.extra_forms would build every row's form first.)
+        formset = self.formset
+        new_forms = [
+            formset._construct_form(index, **formset.get_form_kwargs(index))
+            for index in range(formset.initial_form_count(), formset.total_form_count())
+        ]
+        for form in [*new_forms, *([formset.empty_form] if self.has_add_permission else [])]:
+            yield helpers.InlineAdminForm(
+                self.formset,
+                form,
+                self.fieldsets,
+                self.prepopulated_fields,
+                None,
+                self.readonly_fields,
+                model_admin=self.opts,
+            )
 
     @property
     def media(self):
         # From the empty form alone: every row has the same widgets, and merging two hundred rows' media one by one
         # took seconds.
-        return self.opts.media + self.formset.media + self.formset.empty_form.media
+        return self.opts.media + self.formset.empty_form.media
 
     def management_form_html(self) -> str:
         """The formset's management form (four hidden inputs), as its template writes it."""
@@ -842,54 +1023,64 @@ class CompactInlineAdminFormSet(helpers.InlineAdminFormSet):
         return mark_safe("".join(str(bound) for bound in management))
 
     def rows_html(self) -> str:
-        rows = list(self)
-        last_is_empty = self.has_add_permission
         deletable = self.formset.can_delete and self.has_delete_permission
         html = []
-        for index, inline_form in enumerate(rows):
-            empty = last_is_empty and index == len(rows) - 1
-            errors = inline_form.form.non_field_errors()
-            # A hidden field's error (a posted id that is not one of the rows shown) has no cell to be shown in.
-            hidden_errors = [bound.errors for bound in inline_form.form.hidden_fields() if bound.errors]
-            if hidden_errors:
-                errors = inline_form.form.error_class(
-                    [*errors, *(error for field_errors in hidden_errors for error in field_errors)],
-                    error_class="nonfield",
-                    renderer=inline_form.form.renderer,
-                )
-            if errors:
-                html.append(f'<tr class="row-form-errors"><td colspan="{cell_count(inline_form)}">{errors}</td></tr>')
-            classes = "form-row" + (" has_original" if inline_form.original or inline_form.show_url else "")
-            classes += " empty-form" if empty else ""
-            row_id = f"{self.formset.prefix}-{'empty' if empty else index}"
-            html.append(f'<tr class="{classes}" id="{escape_html(row_id)}"><td class="original">')
-            if inline_form.original or inline_form.show_url:
-                html.append("<p>")
-                if inline_form.original:
-                    html.append(escape_html(str(inline_form.original)))
-                if inline_form.show_url:
-                    html.append(f'<a href="{escape_html(inline_form.absolute_url)}">View on site</a>')
-                html.append("</p>")
-            if inline_form.needs_explicit_pk_field():
-                html.append(str(inline_form.pk_field().field))
-            if inline_form.fk_field():
-                html.append(str(inline_form.fk_field().field))
-            html.append("</td>")
-            for fieldset in inline_form:
-                for line in fieldset:
-                    for field in line:
-                        name = field.field.name if not field.is_readonly else field.field["name"]
-                        hidden = field.field.is_hidden if not field.is_readonly else field.field["is_hidden"]
-                        css = (f"field-{name}" if name else "") + (" hidden" if hidden else "")
-                        if field.is_readonly:
-                            cell = f"<p>{field.contents()}</p>"
-                        else:
-                            errors = field.field.errors
-                            cell = f"{errors.as_ul() if errors else ''}{field.field}"
-                        html.append(f'<td class="{escape_html(css)}">{cell}</td>')
-            delete = str(inline_form.deletion_field().field) if deletable and inline_form.original else ""
-            html.append(f'<td class="delete">{delete}</td></tr>')
+        stored = 0
+        if self.writes_stored_rows:
+            writer = StoredRowWriter(self, deletable=deletable)
+            html = [writer.row(index, row) for index, row in enumerate(self.formset.get_queryset())]
+            stored = len(html)
+        rows = list(self)
+        last_is_empty = self.has_add_permission
+        for index, inline_form in enumerate(rows, start=stored):
+            empty = last_is_empty and index == stored + len(rows) - 1
+            html.append(self._row_from_form(inline_form, index, empty=empty, deletable=deletable))
         return mark_safe("".join(html))
+
+    def _row_from_form(self, inline_form, index: int, *, empty: bool, deletable: bool) -> str:
+        html = []
+        errors = inline_form.form.non_field_errors()
+        # A hidden field's error (a posted id that is not one of the rows shown) has no cell to be shown in.
+        hidden_errors = [bound.errors for bound in inline_form.form.hidden_fields() if bound.errors]
+        if hidden_errors:
+            errors = inline_form.form.error_class(
+                [*errors, *(error for field_errors in hidden_errors for error in field_errors)],
+                error_class="nonfield",
+                renderer=inline_form.form.renderer,
+            )
+        if errors:
+            html.append(f'<tr class="row-form-errors"><td colspan="{cell_count(inline_form)}">{errors}</td></tr>')
+        classes = "form-row" + (" has_original" if inline_form.original or inline_form.show_url else "")
+        classes += " empty-form" if empty else ""
+        row_id = f"{self.formset.prefix}-{'empty' if empty else index}"
+        html.append(f'<tr class="{classes}" id="{escape_html(row_id)}"><td class="original">')
+        if inline_form.original or inline_form.show_url:
+            html.append("<p>")
+            if inline_form.original:
+                html.append(escape_html(str(inline_form.original)))
+            if inline_form.show_url:
+                html.append(f'<a href="{escape_html(inline_form.absolute_url)}">View on site</a>')
+            html.append("</p>")
+        if inline_form.needs_explicit_pk_field():
+            html.append(str(inline_form.pk_field().field))
+        if inline_form.fk_field():
+            html.append(str(inline_form.fk_field().field))
+        html.append("</td>")
+        for fieldset in inline_form:
+            for line in fieldset:
+                for field in line:
+                    name = field.field.name if not field.is_readonly else field.field["name"]
+                    hidden = field.field.is_hidden if not field.is_readonly else field.field["is_hidden"]
+                    css = (f"field-{name}" if name else "") + (" hidden" if hidden else "")
+                    if field.is_readonly:
+                        cell = f"<p>{field.contents()}</p>"
+                    else:
+                        errors = field.field.errors
+                        cell = f"{errors.as_ul() if errors else ''}{field.field}"
+                    html.append(f'<td class="{escape_html(css)}">{cell}</td>')
+        delete = str(inline_form.deletion_field().field) if deletable and inline_form.original else ""
+        html.append(f'<td class="delete">{delete}</td></tr>')
+        return "".join(html)
 
 
 @admin.register(Inspection)

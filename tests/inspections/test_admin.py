@@ -412,19 +412,46 @@ def _inline_bodies(html: str) -> list[str]:
     return [re.sub(r"\s+", " ", re.sub(r"\s*(<[^>]*>)\s*", r"\1", body)).strip() for body in bodies]
 
 
-@pytest.mark.parametrize("slug", ["warwickshire", "western-bay"])
-def test_inline_rows_written_in_python_are_the_html_of_djangos_tabular_inline(
-    client, reports, inspector, monkeypatch, slug
-):
-    """The admin's inline script reads the rows' structure: a Django upgrade that changes tabular.html must show
-    here, not on an inspector's page."""
+def _compact_and_django_bodies(monkeypatch, fetch) -> tuple[list[str], list[str]]:
     from inspections.admin import CompactInline, FindingInline
 
-    client.force_login(inspector)
-    url = change_url(inspection_of(slug))
-    compact = _inline_bodies(client.get(url).content.decode())
+    compact = _inline_bodies(fetch().content.decode())
     monkeypatch.setattr(CompactInline, "template", "admin/edit_inline/tabular.html")
     monkeypatch.setattr(FindingInline, "template", "admin/edit_inline/tabular.html")
-    django_tabular = _inline_bodies(client.get(url).content.decode())
+    return compact, _inline_bodies(fetch().content.decode())
+
+
+@pytest.mark.parametrize("user", ["inspector", "analyst"])
+@pytest.mark.parametrize("slug", ["warwickshire", "western-bay"])
+def test_inline_rows_written_in_python_are_the_html_of_djangos_tabular_inline(
+    client, reports, monkeypatch, request, slug, user
+):
+    """The admin's inline script reads the rows' structure: a Django upgrade that changes tabular.html must show
+    here, not on an inspector's page. An inspector's rows are inputs; an analyst's (view only) are readonly cells;
+    both are written without a form for each stored row."""
+    client.force_login(request.getfixturevalue(user))
+    url = change_url(inspection_of(slug))
+    compact, django_tabular = _compact_and_django_bodies(monkeypatch, lambda: client.get(url))
     assert len(compact) == 6
+    assert compact == django_tabular
+    if user == "inspector":
+        assert re.search(r'<select name="[a-z_]+-0-rating"', "".join(compact))
+    else:
+        written = "".join(compact)
+        assert "<select" not in written and "<textarea" not in written and 'type="text"' not in written
+
+
+def test_inline_rows_of_a_save_refused_are_the_html_of_djangos_tabular_inline(client, reports, inspector, monkeypatch):
+    """A page that comes back with errors is written from its posted forms: the inspector's values and the
+    errors are where Django's tabular inline puts them."""
+    client.force_login(inspector)
+    warwickshire = inspection_of("warwickshire")
+    data = form_data(client.get(change_url(warwickshire)))
+    prefix = judgement_prefix(data, "1.1", warwickshire)
+    data[f"{prefix}-rating"] = "999999"
+
+    compact, django_tabular = _compact_and_django_bodies(
+        monkeypatch, lambda: client.post(change_url(warwickshire), data)
+    )
+    assert "Select a valid choice" in "".join(compact)
     assert compact == django_tabular
