@@ -241,10 +241,25 @@ PLAIN_WIDGETS = (
 )
 
 
+def _plain_field(field) -> None:
+    """A form field's inputs, selects and textareas written out in Python (same attributes, same HTML): the
+    inspection's own form, rendered through Django's widget templates, took a tenth of the admin page's time."""
+    _plain_widget(field)
+    holder = field.widget if isinstance(field.widget, RelatedFieldWidgetWrapper) else field
+    widget = holder.widget  # a related row's select sits inside the admin's add/change links
+    if type(widget) is forms.Select:
+        holder.widget = PlainSelect(attrs=widget.attrs, choices=widget.choices)
+    elif type(widget) in (forms.Textarea, admin.widgets.AdminTextareaWidget):
+        holder.widget = PlainTextarea(attrs=widget.attrs)
+    else:
+        return
+    holder.widget.is_required = widget.is_required
+
+
 def _plain_widget(field) -> None:
     """Swap a form field's input widget for the same widget written out in Python (same attributes)."""
-    if isinstance(field.widget, PlainInput):
-        return
+    if isinstance(field.widget, (PlainInput, forms.widgets.DateTimeBaseInput)):
+        return  # a date's input formats its value and brings the calendar: Django's own
     plain = next((plain for kind, plain in PLAIN_WIDGETS if isinstance(field.widget, kind)), None)
     if plain is not None:
         widget = field.widget
@@ -1169,6 +1184,8 @@ class InspectionAdmin(PlainActionCheckbox, DateHierarchyChecked, ReadOnlyHistory
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
+        for field in form.base_fields.values():
+            _plain_field(field)
         service = form.base_fields.get("service")
         widget = getattr(service.widget, "widget", service.widget) if service is not None else None
         if isinstance(widget, KnownLabelsAutocomplete) and obj is not None and obj.service_id is not None:

@@ -455,3 +455,37 @@ def test_inline_rows_of_a_save_refused_are_the_html_of_djangos_tabular_inline(cl
     )
     assert "Select a valid choice" in "".join(compact)
     assert compact == django_tabular
+
+
+def _fieldsets_with_sorted_attributes(html: str) -> str:
+    """The inspection's own fields (every fieldset outside the inlines), each tag's attributes in name order,
+    without the whitespace around tags."""
+    form = html.split('<div class="js-inline-admin-formset')[0]
+    fieldsets = "".join(re.findall(r"<fieldset.*?</fieldset>", form, flags=re.S))
+
+    def sorted_tag(match):
+        name, attributes = match.group(1), match.group(2)
+        pairs = sorted(re.findall(r'([\w-]+)(="[^"]*")?', attributes))
+        return "<" + name + "".join(f" {key}{value}" for key, value in pairs) + ">"
+
+    fieldsets = re.sub(r"<(input|select|textarea)\b([^>]*)>", sorted_tag, fieldsets)
+    return re.sub(r"\s+", " ", re.sub(r"\s*(<[^>]*>)\s*", r"\1", fieldsets)).strip()
+
+
+@pytest.mark.parametrize("slug", ["bromley", "western-bay"])
+def test_the_inspections_own_fields_written_in_python_are_the_html_of_djangos_widgets(
+    client, reports, inspector, monkeypatch, slug
+):
+    """The text boxes, selects and textareas of the inspection's own form are written in Python (as the inline
+    rows are); what an inspector gets is Django's HTML, the dates still Django's date widgets."""
+    import inspections.admin
+
+    client.force_login(inspector)
+    url = change_url(inspection_of(slug))
+    plain = _fieldsets_with_sorted_attributes(client.get(url).content.decode())
+    monkeypatch.setattr(inspections.admin, "_plain_field", lambda field: None)
+    django_widgets = _fieldsets_with_sorted_attributes(client.get(url).content.decode())
+    assert plain == django_widgets
+    assert plain.count("<select") >= 5 and '<p class="date">' in plain
+    assert 'name="lead_inspector"' in plain
+    assert '<textarea aria-describedby="id_notes_helptext" cols="40" id="id_notes"' in plain
