@@ -162,10 +162,19 @@ class PlainSelect(forms.Select):
     shared choices (every row of an inline) the options are written once for the page.
     """
 
+    @property
+    def attributes_fixed(self) -> bool:
+        """Whether render_written can write it: its attributes do not depend on its value (StoredRowWriter)."""
+        return isinstance(self.choices, SharedChoices) and self.choices.options_html is not None
+
     def render(self, name, value, attrs=None, renderer=None):
-        options = self.choices.options_html if isinstance(self.choices, SharedChoices) else None
-        if options is None:
+        if not self.attributes_fixed:
             return self._render_each_option(name, value, attrs)
+        return self.render_written(name, value, attributes_html(self.build_attrs(self.attrs, attrs)))
+
+    def render_written(self, name, value, attributes: str) -> str:
+        """The select, its attributes already written (``attributes_html``)."""
+        options = self.choices.options_html
         chosen = set(self.format_value(value))
         found = False
         html = []
@@ -175,7 +184,6 @@ class PlainSelect(forms.Select):
                 found = True  # a single select marks the first match only, as Django's does
             else:
                 html.append(option)
-        attributes = attributes_html(self.build_attrs(self.attrs, attrs))
         return mark_safe(f'<select name="{escape_html(name)}"{attributes}>{"".join(html)}</select>')
 
     def _render_each_option(self, name, value, attrs):
@@ -195,21 +203,29 @@ class PlainSelect(forms.Select):
 class PlainTextarea(forms.Textarea):
     """A textarea written out in Python, for the same reason as PlainSelect."""
 
+    attributes_fixed = True
+
     def render(self, name, value, attrs=None, renderer=None):
+        return self.render_written(name, value, attributes_html(self.build_attrs(self.attrs, attrs)))
+
+    def render_written(self, name, value, attributes: str) -> str:
         value = self.format_value(value)
-        attributes = attributes_html(self.build_attrs(self.attrs, attrs))
         return mark_safe(f'<textarea name="{escape_html(name)}"{attributes}>\r\n{escape_html(value or "")}</textarea>')
 
 
 class PlainInput:
     """An input written out in Python, for the same reason as PlainSelect (mixed into Django's input widgets)."""
 
+    attributes_fixed = True
+
     def render(self, name, value, attrs=None, renderer=None):
         # What Input.get_context gives its template (the value formatted, the attributes merged), without the
         # context dictionaries.
+        return self.render_written(name, value, attributes_html(self.build_attrs(self.attrs, attrs)))
+
+    def render_written(self, name, value, attributes: str) -> str:
         value = self.format_value(value)
         shown = f' value="{escape_html(value)}"' if value is not None else ""
-        attributes = attributes_html(self.build_attrs(self.attrs, attrs))
         return mark_safe(f'<input type="{self.input_type}" name="{escape_html(name)}"{shown}{attributes}>')
 
 
@@ -226,6 +242,8 @@ class PlainHiddenInput(PlainInput, forms.HiddenInput):
 
 
 class PlainCheckboxInput(PlainInput, forms.CheckboxInput):
+    attributes_fixed = False  # "checked" when its value is
+
     def render(self, name, value, attrs=None, renderer=None):
         if self.check_test(value):  # as CheckboxInput.get_context
             attrs = {**(attrs or {}), "checked": True}
@@ -930,10 +948,21 @@ class StoredRowWriter:
         if bound.auto_id and "id" not in widget.attrs:
             attrs.setdefault("id", bound.auto_id)
         numbered = tuple(key for key, value in attrs.items() if isinstance(value, str) and self.placeholder in value)
-        return name, bound.field, widget, bound.html_name, attrs, numbered
+        # Written once for the column where they do not depend on the value; only the row's number changes.
+        written = (
+            attributes_html(widget.build_attrs(widget.attrs, attrs))
+            if getattr(widget, "attributes_fixed", False)
+            else None
+        )
+        return name, bound.field, widget, bound.html_name, attrs, numbered, written
 
     def _write(self, field_input: tuple, row_prefix: str, value) -> str:
-        name, field, widget, html_name, attrs, numbered = field_input
+        name, field, widget, html_name, attrs, numbered, written = field_input
+        if written is not None:
+            html_name = html_name.replace(self.placeholder, row_prefix)
+            return widget.render_written(
+                html_name, field.prepare_value(value), written.replace(self.placeholder, row_prefix)
+            )
         if numbered:
             attrs = {**attrs, **{key: attrs[key].replace(self.placeholder, row_prefix) for key in numbered}}
         html_name = html_name.replace(self.placeholder, row_prefix)
