@@ -33,10 +33,23 @@ class Finding(models.Model):
     text = models.TextField()
     attribution = models.CharField(max_length=200, blank=True, help_text="For quotes: who said it.")
     position = models.PositiveIntegerField(default=0)
+    # The rating the finding is filed under, for searching by rating: its standard's rating in the same inspection
+    # (none when that standard is not rated), or for a finding about a domain or the whole report the inspection's
+    # overall rating. Never entered: database triggers keep it whoever writes the finding, the judgement or the
+    # inspection (findings/migrations/0007).
+    filed_rating = models.ForeignKey(
+        "ratings.Grade",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        db_index=False,  # finding_rating_kind_newest starts with it
+    )
     # PostgreSQL only: the text's English search vector, kept by a trigger (findings/migrations/0004), with a GIN
     # index; always null on other databases, which search with LIKE.
     search_vector = SearchVectorField(null=True, editable=False)
-    history = HistoricalRecords(excluded_fields=["search_vector"])
+    history = HistoricalRecords(excluded_fields=["search_vector", "filed_rating"])
 
     class Meta:
         ordering = ["inspection", "position"]
@@ -58,6 +71,8 @@ class Finding(models.Model):
             # A search by kind without words takes the newest findings of the kind (findings.selectors): read from
             # this index newest first, it reads no finding of another kind.
             models.Index(fields=["kind", "-id"], name="finding_kind_newest_first"),
+            # A search by rating (and kind) without words: the newest findings filed under it.
+            models.Index(fields=["filed_rating", "kind", "-id"], name="finding_rating_kind_newest"),
         ]
 
     def __str__(self) -> str:

@@ -14,12 +14,9 @@ from django.db import connection
 from django.db.models import (
     Case,
     CharField,
-    Exists,
     F,
-    OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Value,
     When,
 )
@@ -28,9 +25,8 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from findings.models import Finding, FindingKind, Recommendation
-from inspections.models import Inspection, Service, format_partial_date
+from inspections.models import Service, format_partial_date
 from inspections.visibility import visible_inspections, visible_services
-from ratings.models import Judgement
 from ratings.selectors import (
     framework_catalogues_in_force_order,
     grade_ids,
@@ -179,13 +175,6 @@ def _inspection_columns() -> dict:
 
 def _finding_rows() -> QuerySet:
     """Every finding with the ``COLUMNS`` the page shows."""
-    # The rating a finding is filed under: its standard's rating in the same inspection; for a finding about a
-    # domain or the whole report, the inspection's overall rating.
-    standard_rating = (
-        Judgement.objects.filter(inspection=OuterRef("inspection"), standard=OuterRef("standard"))
-        .order_by()
-        .values("rating__name")[:1]
-    )
     return Finding.objects.annotate(
         result_source=Value("finding"),
         result_pk=F("pk"),
@@ -203,11 +192,8 @@ def _finding_rows() -> QuerySet:
         result_rating_of=Case(
             When(standard__isnull=False, then=Value("standard")), default=Value("overall"), output_field=CharField()
         ),
-        result_rating=Case(
-            When(standard__isnull=False, then=Subquery(standard_rating)),
-            default=F("inspection__overall_rating__name"),
-            output_field=CharField(),
-        ),
+        # Its standard's rating in the same inspection, else the inspection's overall rating (Finding.filed_rating).
+        result_rating=F("filed_rating__name"),
     )
 
 
@@ -231,16 +217,12 @@ def _recommendation_rows() -> QuerySet:
     )
 
 
-def _rated(grades: list[int]) -> QuerySet:
-    return Inspection.objects.filter(overall_rating_id__in=grades)
-
-
 def _matching_findings(
     *, inspections: QuerySet, kind: str, standard: str, rating: str, choices: SearchChoices
-) -> list[QuerySet]:
+) -> QuerySet:
     """The findings that pass the filters, with no column but their own and no join to show them: the capped
     subquery of a search, where every join would be paid for each of the many rows read to find the first
-    matches. As one query set, or two disjoint ones whose rows together are the matches (below)."""
+    matches."""
     findings = Finding.objects.order_by().filter(inspection__in=inspections)
     if kind:
         findings = findings.filter(kind=kind)
@@ -250,31 +232,13 @@ def _matching_findings(
         )
     elif standard:
         findings = findings.filter(standard_id__in=choices.standard_ids[standard])
-    if not rating:
-        return [findings]
-    grades = choices.grade_ids[rating]
-    # As result_rating: the standard's rating in the same inspection, else the inspection's overall rating.
-    standard_rated = Exists(
-        Judgement.objects.filter(inspection=OuterRef("inspection"), standard=OuterRef("standard"), rating_id__in=grades)
-    )
-    by_standard = findings.filter(standard_rated, standard__isnull=False)
-    by_overall = findings.filter(standard__isnull=True, inspection__in=_rated(grades))
-    if connection.features.supports_slicing_ordering_in_compound:
-        # Two queries, each capped, then capped together: each condition stands alone, so PostgreSQL can join the
-        # judgements (or inspections) of that rating, or probe them for each finding, whichever is cheaper. Under
-        # an OR it could only build a hash of every judgement of the rating (400,000 Good ones at national scale)
-        # and test findings newest first until 1,000 passed: seconds for a rare rating and kind.
-        return [by_standard, by_overall]
-    return [
-        findings.filter(
-            Q(standard_rated, standard__isnull=False) | Q(standard__isnull=True, inspection__in=_rated(grades))
-        )
-    ]
+    if rating:
+        # Stored on each finding and indexed with its kind (Finding.filed_rating): no judgement is read.
+        findings = findings.filter(filed_rating_id__in=choices.grade_ids[rating])
+    return findings
 
 
-def _matching_recommendations(
-    *, inspections: QuerySet, standard: str, rating: str, choices: SearchChoices
-) -> list[QuerySet]:
+def _matching_recommendations(*, inspections: QuerySet, standard: str, rating: str, choices: SearchChoices) -> QuerySet:
     """The recommendations that pass the filters, as ``_matching_findings``."""
     recommendations = Recommendation.objects.order_by().filter(inspection__in=inspections)
     if standard.startswith(DOMAIN_PREFIX):
@@ -283,8 +247,8 @@ def _matching_recommendations(
         # Recommendations are about a domain or the whole service, never one standard.
         recommendations = recommendations.none()
     if rating:
-        recommendations = recommendations.filter(inspection__in=_rated(choices.grade_ids[rating]))
-    return [recommendations]
+        recommendations = recommendations.filter(inspection__overall_rating_id__in=choices.grade_ids[rating])
+    return recommendations
 
 
 # A search shows at most this many matches (of each of findings and recommendations, then of both): beyond it,
@@ -378,32 +342,22 @@ def finding_matches(
     order = ("-result_rank", *ORDER) if ranked else ORDER
     columns = [name.removeprefix("-") for name in order]
     keys = []
-    for parts, keys_of in halves:
+    for matching, keys_of in halves:
         if ranked:
             query = search_query(q)
             # The matches first (from the index, at most MAX_MATCHES), then their rank.
-            capped = _capped([part.filter(search_vector=query) for part in parts], newest_first=False)
+            capped = matching.filter(search_vector=query).values("pk")[:MAX_MATCHES]
             half = keys_of.filter(pk__in=capped).annotate(result_rank=SearchRank(F("search_vector"), query))
         else:
             if q.strip():
                 # Every word must appear somewhere in the text; a search of only punctuation matches nothing.
                 words_in = [Q(text__icontains=word) for word in words]
-                parts = [part.filter(*words_in) if words else part.none() for part in parts]
+                matching = matching.filter(*words_in) if words else matching.none()
             # The newest rows first, so the cap keeps the most recent reports.
-            capped = _capped(parts, newest_first=True)
+            capped = matching.order_by("-pk").values("pk")[:MAX_MATCHES]
             half = keys_of.filter(pk__in=capped)
         keys.append(half.order_by().values(*columns))
     return SearchMatches(keys=_union(keys).order_by(*order)[:MAX_MATCHES], q=q)
-
-
-def _capped(parts: list[QuerySet], *, newest_first: bool) -> QuerySet:
-    """The keys of at most MAX_MATCHES rows of the parts (disjoint query sets of one model), the newest if asked;
-    else whichever the database finds first."""
-    parts = [(part.order_by("-pk") if newest_first else part.order_by()).values("pk") for part in parts]
-    if len(parts) == 1:
-        return parts[0][:MAX_MATCHES]
-    combined = _union([part[:MAX_MATCHES] for part in parts])
-    return (combined.order_by("-pk") if newest_first else combined)[:MAX_MATCHES]
 
 
 def _union(querysets: list[QuerySet]) -> QuerySet:

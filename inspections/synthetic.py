@@ -15,7 +15,8 @@ each, across the frameworks stored in the database, and the same seed always wri
 - every slug starts with ``synthetic-``, so synthetic services never collide with real ones.
 
 Rows are written in bulk: ``bulk_create`` in batches, and on PostgreSQL ``COPY`` for the large tables (with the
-findings table's secondary indexes dropped and rebuilt around the copy, inside the same transaction). No history
+findings table's secondary indexes dropped and rebuilt around the copy, inside the same transaction, and the
+judgements' trigger that files findings again turned off meanwhile: there are no findings yet to file). No history
 rows are written for synthetic data: it is not anyone's edit. The check constraints and the cross-table triggers
 stay on and see every row.
 """
@@ -585,7 +586,34 @@ class _CopyWriter(_BulkWriter):
                     copy.write_row(row)
 
     def fast_findings(self):
-        return _IndexesRebuilt(Finding._meta.db_table)
+        return _FastFindings()
+
+
+class _FastFindings:
+    """The findings' indexes rebuilt around the copy (_IndexesRebuilt), and the judgements' trigger that files
+    findings under a changed rating (findings/migrations/0007) off meanwhile: a new inspection's judgements are
+    written before its findings, so there is nothing for it to file again, and with the findings' indexes dropped
+    each judgement would read every finding to find that out. Each finding still takes its rating from its
+    judgement or inspection as it is copied (its own trigger stays on). Both come back with the transaction."""
+
+    JUDGEMENT_TRIGGER = "judgement_files_findings"
+
+    def __init__(self):
+        self.indexes = _IndexesRebuilt(Finding._meta.db_table)
+
+    def __enter__(self):
+        with connection.cursor() as cursor:
+            cursor.execute(f"ALTER TABLE ratings_judgement DISABLE TRIGGER {self.JUDGEMENT_TRIGGER}")
+        self.indexes.__enter__()
+        return self
+
+    def __exit__(self, exc_type, *exc):
+        if exc_type is not None:
+            return False  # the transaction's rollback restores the trigger and the indexes
+        self.indexes.__exit__(None, None, None)
+        with connection.cursor() as cursor:
+            cursor.execute(f"ALTER TABLE ratings_judgement ENABLE TRIGGER {self.JUDGEMENT_TRIGGER}")
+        return False
 
 
 class _IndexesRebuilt:

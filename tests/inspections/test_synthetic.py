@@ -232,3 +232,19 @@ def test_command_without_a_terminal_writes_plain_progress_lines(frameworks):
     assert "\r" not in out.getvalue()
     assert lines[1].startswith("3 services, 3 inspections, ")
     assert lines[1].endswith("(seed 1)")
+
+
+def test_generated_findings_are_filed_under_their_ratings_and_stay_so(frameworks):
+    """On PostgreSQL the generator turns off the judgements' filing trigger while it copies; it must come back."""
+    from tests.findings.test_filed_rating import misfiled, other_grade
+
+    synthetic_generate(services=3, inspections_per_service=2, seed=5)
+    assert Finding.objects.filter(filed_rating__isnull=False).count() > 0
+    assert misfiled() == []
+
+    finding = Finding.objects.filter(standard__isnull=False, filed_rating__isnull=False).first()
+    judgement = Judgement.objects.get(inspection=finding.inspection, standard=finding.standard)
+    judgement.rating = other_grade(judgement)
+    judgement.save()
+    under = Finding.objects.filter(inspection=judgement.inspection, standard=judgement.standard)
+    assert set(under.values_list("filed_rating_id", flat=True)) == {judgement.rating_id}
