@@ -185,6 +185,9 @@ def bench_pages() -> list[tuple[str, str, bool]]:
         ("findings ?q=", "/findings/?q=assessment+planning", False),
         ("findings ?q=&kind=", "/findings/?q=safeguarding&kind=strength", False),
         ("findings ?kind= (no q)", "/findings/?kind=strength", False),
+        # A rare rating with a kind, and a standard with a rating: read through the filed rating's indexes.
+        ("findings ?rating=&kind=", "/findings/?rating=Inadequate&kind=area_for_improvement", False),
+        ("findings ?standard=&rating=", "/findings/?standard=2.1&rating=Inadequate", False),
         ("compare 3 services", f"/compare/?{compared}", False),
         ("services CSV export", "/services/?format=csv", False),
         ("admin inspection list", "/admin/inspections/inspection/", True),

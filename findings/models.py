@@ -25,7 +25,12 @@ class Finding(models.Model):
     inspection = models.ForeignKey("inspections.Inspection", on_delete=models.CASCADE, related_name="findings")
     kind = models.CharField(max_length=30, choices=FindingKind.choices)
     standard = models.ForeignKey(
-        "ratings.Standard", on_delete=models.PROTECT, null=True, blank=True, related_name="findings"
+        "ratings.Standard",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="findings",
+        db_index=False,  # finding_standard_rating_newest and finding_standard_kind_newest start with it
     )
     domain = models.ForeignKey(
         "ratings.Domain", on_delete=models.PROTECT, null=True, blank=True, related_name="findings"
@@ -73,6 +78,9 @@ class Finding(models.Model):
             models.Index(fields=["kind", "-id"], name="finding_kind_newest_first"),
             # A search by rating (and kind) without words: the newest findings filed under it.
             models.Index(fields=["filed_rating", "kind", "-id"], name="finding_rating_kind_newest"),
+            # And by standard: with a rating (or neither), with a kind.
+            models.Index(fields=["standard", "filed_rating", "-id"], name="finding_standard_rating_newest"),
+            models.Index(fields=["standard", "kind", "-id"], name="finding_standard_kind_newest"),
         ]
 
     def __str__(self) -> str:

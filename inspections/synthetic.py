@@ -602,17 +602,19 @@ class _FastFindings:
         self.indexes = _IndexesRebuilt(Finding._meta.db_table)
 
     def __enter__(self):
+        # First: it checks the transaction's deferred foreign keys now, and a table with checks pending cannot be
+        # altered.
+        self.indexes.__enter__()
         with connection.cursor() as cursor:
             cursor.execute(f"ALTER TABLE ratings_judgement DISABLE TRIGGER {self.JUDGEMENT_TRIGGER}")
-        self.indexes.__enter__()
         return self
 
     def __exit__(self, exc_type, *exc):
         if exc_type is not None:
             return False  # the transaction's rollback restores the trigger and the indexes
-        self.indexes.__exit__(None, None, None)
         with connection.cursor() as cursor:
             cursor.execute(f"ALTER TABLE ratings_judgement ENABLE TRIGGER {self.JUDGEMENT_TRIGGER}")
+        self.indexes.__exit__(None, None, None)
         return False
 
 
