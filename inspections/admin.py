@@ -259,32 +259,26 @@ PLAIN_WIDGETS = (
 )
 
 
-def _plain_field(field) -> None:
-    """A form field's inputs, selects and textareas written out in Python (same attributes, same HTML): the
-    inspection's own form, rendered through Django's widget templates, took a tenth of the admin page's time."""
-    _plain_widget(field)
+def _plain_widget(field) -> None:
+    """Swap a form field's input, select or textarea for the same widget written out in Python (same attributes,
+    same HTML). Dates keep Django's widget: it formats its value and brings the calendar."""
+    # A related row's select sits inside the admin's add/change links.
     holder = field.widget if isinstance(field.widget, RelatedFieldWidgetWrapper) else field
-    widget = holder.widget  # a related row's select sits inside the admin's add/change links
+    widget = holder.widget
+    if isinstance(widget, (PlainInput, PlainSelect, PlainTextarea, forms.widgets.DateTimeBaseInput)):
+        return
     if type(widget) is forms.Select:
         holder.widget = PlainSelect(attrs=widget.attrs, choices=widget.choices)
     elif type(widget) in (forms.Textarea, admin.widgets.AdminTextareaWidget):
         holder.widget = PlainTextarea(attrs=widget.attrs)
     else:
-        return
-    holder.widget.is_required = widget.is_required
-
-
-def _plain_widget(field) -> None:
-    """Swap a form field's input widget for the same widget written out in Python (same attributes)."""
-    if isinstance(field.widget, (PlainInput, forms.widgets.DateTimeBaseInput)):
-        return  # a date's input formats its value and brings the calendar: Django's own
-    plain = next((plain for kind, plain in PLAIN_WIDGETS if isinstance(field.widget, kind)), None)
-    if plain is not None:
-        widget = field.widget
-        field.widget = plain(attrs=widget.attrs)
-        field.widget.is_required = widget.is_required
+        plain = next((plain for kind, plain in PLAIN_WIDGETS if isinstance(widget, kind)), None)
+        if plain is None:
+            return
+        holder.widget = plain(attrs=widget.attrs)
         if isinstance(widget, forms.CheckboxInput):
-            field.widget.check_test = widget.check_test
+            holder.widget.check_test = widget.check_test
+    holder.widget.is_required = widget.is_required
 
 
 class RowIdField(forms.ModelChoiceField):
@@ -887,6 +881,29 @@ class OverallRatingFilter(admin.SimpleListFilter):
         return queryset
 
 
+def _cell_opening(field: helpers.AdminField | helpers.AdminReadonlyField) -> str:
+    """A row's cell for a field, as tabular.html opens it."""
+    if field.is_readonly:
+        name, is_hidden = field.field["name"], field.field["is_hidden"]
+    else:
+        name, is_hidden = field.field.name, field.field.is_hidden
+    css = (f"field-{name}" if name else "") + (" hidden" if is_hidden else "")
+    return f'<td class="{escape_html(css)}">'
+
+
+@dataclass(frozen=True)
+class ColumnInput:
+    """One input of a StoredRowWriter's rows, "__prefix__" standing for the row's number."""
+
+    name: str
+    field: forms.Field
+    widget: forms.Widget
+    html_name: str
+    attrs: dict
+    numbered: tuple[str, ...]  # the attributes that hold the row's number
+    written: str | None  # the attributes written, where they do not depend on the value (``render_written``)
+
+
 class StoredRowWriter:
     """Writes an inline's stored rows as their forms would, with no form for each row.
 
@@ -916,17 +933,12 @@ class StoredRowWriter:
         fk = getattr(formset, "fk", None)
         hidden += [fk.name] if fk else []
         self.hidden = [self._input(name) for name in hidden]
-        self.cells = []
-        for fieldset in self.layout:
-            for line in fieldset:
-                for field in line:
-                    if field.is_readonly:
-                        name, is_hidden = field.field["name"], field.field["is_hidden"]
-                    else:
-                        name, is_hidden = field.field.name, field.field.is_hidden
-                    css = (f"field-{name}" if name else "") + (" hidden" if is_hidden else "")
-                    cell = field if field.is_readonly else self._input(field.field.name)
-                    self.cells.append((f'<td class="{escape_html(css)}">', cell))
+        self.cells = [
+            (_cell_opening(field), field if field.is_readonly else self._input(field.field.name))
+            for fieldset in self.layout
+            for line in fieldset
+            for field in line
+        ]
         self.delete = self._input(DELETION_FIELD_NAME) if deletable else None
 
     @staticmethod
@@ -937,8 +949,8 @@ class StoredRowWriter:
             return False  # can_delete_extra=False: the empty form has no delete box to copy
         return not any(field.show_hidden_initial for field in form.fields.values())
 
-    def _input(self, name: str) -> tuple:
-        """A field's widget, its name and its attributes with "__prefix__" for the row's number (as BoundField's
+    def _input(self, name: str) -> "ColumnInput":
+        """A field's input with "__prefix__" for the row's number in its name and attributes (as BoundField's
         as_widget gives them for an unbound form)."""
         bound = self.form[name]
         widget = bound.field.widget
@@ -947,26 +959,31 @@ class StoredRowWriter:
         attrs = bound.build_widget_attrs({}, widget)
         if bound.auto_id and "id" not in widget.attrs:
             attrs.setdefault("id", bound.auto_id)
-        numbered = tuple(key for key, value in attrs.items() if isinstance(value, str) and self.placeholder in value)
-        # Written once for the column where they do not depend on the value; only the row's number changes.
-        written = (
-            attributes_html(widget.build_attrs(widget.attrs, attrs))
-            if getattr(widget, "attributes_fixed", False)
-            else None
+        return ColumnInput(
+            name=name,
+            field=bound.field,
+            widget=widget,
+            html_name=bound.html_name,
+            attrs=attrs,
+            numbered=tuple(key for key, value in attrs.items() if isinstance(value, str) and self.placeholder in value),
+            # Written once for the column where they do not depend on the value; only the row's number changes.
+            written=(
+                attributes_html(widget.build_attrs(widget.attrs, attrs))
+                if getattr(widget, "attributes_fixed", False)
+                else None
+            ),
         )
-        return name, bound.field, widget, bound.html_name, attrs, numbered, written
 
-    def _write(self, field_input: tuple, row_prefix: str, value) -> str:
-        name, field, widget, html_name, attrs, numbered, written = field_input
-        if written is not None:
-            html_name = html_name.replace(self.placeholder, row_prefix)
-            return widget.render_written(
-                html_name, field.prepare_value(value), written.replace(self.placeholder, row_prefix)
-            )
-        if numbered:
-            attrs = {**attrs, **{key: attrs[key].replace(self.placeholder, row_prefix) for key in numbered}}
-        html_name = html_name.replace(self.placeholder, row_prefix)
-        return widget.render(name=html_name, value=field.prepare_value(value), attrs=attrs, renderer=self.form.renderer)
+    def _write(self, column: "ColumnInput", row_prefix: str, value) -> str:
+        html_name = column.html_name.replace(self.placeholder, row_prefix)
+        value = column.field.prepare_value(value)
+        if column.written is not None:
+            return column.widget.render_written(html_name, value, column.written.replace(self.placeholder, row_prefix))
+        attrs = {
+            **column.attrs,
+            **{key: column.attrs[key].replace(self.placeholder, row_prefix) for key in column.numbered},
+        }
+        return column.widget.render(name=html_name, value=value, attrs=attrs, renderer=self.form.renderer)
 
     def row(self, index: int, instance) -> str:
         form = self.form
@@ -974,11 +991,10 @@ class StoredRowWriter:
         # What a stored row's form starts from (BaseModelForm.__init__); the formset gives stored rows no initial.
         form.initial = model_to_dict(instance, form._meta.fields, form._meta.exclude)
 
-        def value(field_input):
-            name, field = field_input[0], field_input[1]
-            if name == self.pk_name:
+        def value(column: ColumnInput):
+            if column.name == self.pk_name:
                 return instance.pk  # BaseModelFormSet.add_fields gives a stored row's id field its pk
-            return form.get_initial_for_field(field, name)
+            return form.get_initial_for_field(column.field, column.name)
 
         url = self.opts.get_view_on_site_url(instance)
         html = [f'<tr class="form-row has_original" id="{escape_html(row_prefix)}"><td class="original"><p>']
@@ -1055,9 +1071,9 @@ class CompactInlineAdminFormSet(helpers.InlineAdminFormSet):
 
     @property
     def media(self):
-        # From the empty form alone: every row has the same widgets, and merging two hundred rows' media one by one
-        # took seconds.
-        return self.opts.media + self.formset.empty_form.media
+        # Not each row's (Django's): every row has the same widgets (CompactFormSet.media), and merging two hundred
+        # rows' media one by one took seconds.
+        return self.opts.media + self.formset.media
 
     def management_form_html(self) -> str:
         """The formset's management form (four hidden inputs), as its template writes it."""
@@ -1069,15 +1085,13 @@ class CompactInlineAdminFormSet(helpers.InlineAdminFormSet):
     def rows_html(self) -> str:
         deletable = self.formset.can_delete and self.has_delete_permission
         html = []
-        stored = 0
         if self.writes_stored_rows:
             writer = StoredRowWriter(self, deletable=deletable)
             html = [writer.row(index, row) for index, row in enumerate(self.formset.get_queryset())]
-            stored = len(html)
-        rows = list(self)
-        last_is_empty = self.has_add_permission
-        for index, inline_form in enumerate(rows, start=stored):
-            empty = last_is_empty and index == stored + len(rows) - 1
+        rows = list(self)  # every row's form, or only the new rows' when the stored ones are written above
+        last = len(html) + len(rows) - 1
+        for index, inline_form in enumerate(rows, start=len(html)):
+            empty = self.has_add_permission and index == last
             html.append(self._row_from_form(inline_form, index, empty=empty, deletable=deletable))
         return mark_safe("".join(html))
 
@@ -1113,15 +1127,12 @@ class CompactInlineAdminFormSet(helpers.InlineAdminFormSet):
         for fieldset in inline_form:
             for line in fieldset:
                 for field in line:
-                    name = field.field.name if not field.is_readonly else field.field["name"]
-                    hidden = field.field.is_hidden if not field.is_readonly else field.field["is_hidden"]
-                    css = (f"field-{name}" if name else "") + (" hidden" if hidden else "")
                     if field.is_readonly:
                         cell = f"<p>{field.contents()}</p>"
                     else:
                         errors = field.field.errors
                         cell = f"{errors.as_ul() if errors else ''}{field.field}"
-                    html.append(f'<td class="{escape_html(css)}">{cell}</td>')
+                    html.append(f"{_cell_opening(field)}{cell}</td>")
         delete = str(inline_form.deletion_field().field) if deletable and inline_form.original else ""
         html.append(f'<td class="delete">{delete}</td></tr>')
         return "".join(html)
@@ -1214,7 +1225,7 @@ class InspectionAdmin(PlainActionCheckbox, DateHierarchyChecked, ReadOnlyHistory
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
         for field in form.base_fields.values():
-            _plain_field(field)
+            _plain_widget(field)  # as the inline rows' (CompactFormSet)
         service = form.base_fields.get("service")
         widget = getattr(service.widget, "widget", service.widget) if service is not None else None
         if isinstance(widget, KnownLabelsAutocomplete) and obj is not None and obj.service_id is not None:

@@ -483,7 +483,7 @@ def test_the_inspections_own_fields_written_in_python_are_the_html_of_djangos_wi
     client.force_login(inspector)
     url = change_url(inspection_of(slug))
     plain = _fieldsets_with_sorted_attributes(client.get(url).content.decode())
-    monkeypatch.setattr(inspections.admin, "_plain_field", lambda field: None)
+    monkeypatch.setattr(inspections.admin, "_plain_widget", lambda field: None)
     django_widgets = _fieldsets_with_sorted_attributes(client.get(url).content.decode())
     assert plain == django_widgets
     assert plain.count("<select") >= 5 and '<p class="date">' in plain
