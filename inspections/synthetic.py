@@ -21,6 +21,7 @@ rows are written for synthetic data: it is not anyone's edit. The check constrai
 stay on and see every row.
 """
 
+import contextlib
 import datetime
 import json
 import math
@@ -561,15 +562,8 @@ class _BulkWriter:
             [model(**dict(zip(columns, row, strict=True))) for row in rows], batch_size=BULK_BATCH
         )
 
-    class _Nothing:
-        def __enter__(self):
-            return self
-
-        def __exit__(self, *exc):
-            return False
-
     def fast_findings(self):
-        return self._Nothing()
+        return contextlib.nullcontext()
 
 
 class _CopyWriter(_BulkWriter):
@@ -585,37 +579,22 @@ class _CopyWriter(_BulkWriter):
                 for row in rows:
                     copy.write_row(row)
 
-    def fast_findings(self):
-        return _FastFindings()
-
-
-class _FastFindings:
-    """The findings' indexes rebuilt around the copy (_IndexesRebuilt), and the judgements' trigger that files
-    findings under a changed rating (findings/migrations/0007) off meanwhile: a new inspection's judgements are
-    written before its findings, so there is nothing for it to file again, and with the findings' indexes dropped
-    each judgement would read every finding to find that out. Each finding still takes its rating from its
-    judgement or inspection as it is copied (its own trigger stays on). Both come back with the transaction."""
-
+    # The judgements' trigger that files findings under a changed rating (findings/migrations/0007).
     JUDGEMENT_TRIGGER = "judgement_files_findings"
 
-    def __init__(self):
-        self.indexes = _IndexesRebuilt(Finding._meta.db_table)
-
-    def __enter__(self):
-        # First: it checks the transaction's deferred foreign keys now, and a table with checks pending cannot be
-        # altered.
-        self.indexes.__enter__()
-        with connection.cursor() as cursor:
+    @contextlib.contextmanager
+    def fast_findings(self):
+        """The findings' indexes rebuilt around the copy (_IndexesRebuilt), and the judgements' filing trigger off
+        meanwhile: a new inspection's judgements are written before its findings, so there is nothing for it to
+        file again, and with the findings' indexes dropped each judgement would read every finding to find that
+        out. Each finding still takes its rating from its judgement or inspection as it is copied (its own trigger
+        stays on). If the copy fails, the transaction's rollback restores both."""
+        # The indexes first: entering checks the transaction's deferred foreign keys, and a table with checks
+        # pending cannot be altered.
+        with _IndexesRebuilt(Finding._meta.db_table), connection.cursor() as cursor:
             cursor.execute(f"ALTER TABLE ratings_judgement DISABLE TRIGGER {self.JUDGEMENT_TRIGGER}")
-        return self
-
-    def __exit__(self, exc_type, *exc):
-        if exc_type is not None:
-            return False  # the transaction's rollback restores the trigger and the indexes
-        with connection.cursor() as cursor:
+            yield
             cursor.execute(f"ALTER TABLE ratings_judgement ENABLE TRIGGER {self.JUDGEMENT_TRIGGER}")
-        self.indexes.__exit__(None, None, None)
-        return False
 
 
 class _IndexesRebuilt:
