@@ -11,18 +11,21 @@ from ratings.models import Domain, Grade, Judgement
 pytestmark = [pytest.mark.integration, pytest.mark.django_db]
 
 
-def rule(finding: Finding) -> int | None:
-    """The rating the finding should be filed under, read the slow way: its standard's judgement in the same
+def rule(finding: Finding, *, judged: dict, overall: dict) -> int | None:
+    """The rating the finding should be filed under, worked out in Python: its standard's judgement in the same
     inspection (none if not judged or not rated), else the inspection's overall rating."""
     if finding.standard_id is None:
-        return Inspection.objects.get(pk=finding.inspection_id).overall_rating_id
-    judgement = Judgement.objects.filter(inspection_id=finding.inspection_id, standard_id=finding.standard_id).first()
-    return judgement.rating_id if judgement else None
+        return overall[finding.inspection_id]
+    return judged.get((finding.inspection_id, finding.standard_id))
 
 
 def misfiled() -> list[tuple[int, int | None, int | None]]:
     """(finding, stored, rule) of every finding whose stored rating is not the rule's."""
-    return [(f.pk, f.filed_rating_id, rule(f)) for f in Finding.objects.all() if f.filed_rating_id != rule(f)]
+    judged = {(j.inspection_id, j.standard_id): j.rating_id for j in Judgement.objects.all()}
+    overall = dict(Inspection.objects.values_list("pk", "overall_rating_id"))
+    expected = {f.pk: rule(f, judged=judged, overall=overall) for f in Finding.objects.all()}
+    stored = dict(Finding.objects.values_list("pk", "filed_rating_id"))
+    return [(pk, stored[pk], rating) for pk, rating in expected.items() if stored[pk] != rating]
 
 
 def western_bay_finding_under(code: str) -> Finding:
@@ -100,8 +103,9 @@ def test_a_finding_written_or_moved_takes_the_rating_of_where_it_is(reports):
     domain = Domain.objects.filter(framework=inspection.framework).first()
     # Written with a wrong stored rating (a stale instance, bulk_create, an update naming it): the rule wins.
     wrong = Grade.objects.exclude(pk=finding.filed_rating_id).first()
+    right = finding.filed_rating_id
     Finding.objects.filter(pk=finding.pk).update(filed_rating=wrong)
-    assert Finding.objects.get(pk=finding.pk).filed_rating_id == rule(finding) != wrong.pk
+    assert Finding.objects.get(pk=finding.pk).filed_rating_id == right != wrong.pk
 
     finding.standard, finding.domain = None, domain
     finding.save()
