@@ -204,6 +204,11 @@ def test_inspector_changes_a_rating_in_the_admin_and_the_scorecard_follows(page,
     )
     western_bay = Inspection.objects.select_related("overall_rating").get(service__slug="western-bay")
     assert western_bay.overall_rating.name == "Requires improvement"
+    # The search files 1.1's findings under their new rating (Finding.filed_rating, kept by triggers).
+    under_1_1 = western_bay.findings.filter(standard__code="1.1")
+    page.goto("/findings/?service=western-bay&standard=1.1&rating=Requires+improvement")
+    assert under_1_1.count() > 1
+    expect(page.locator("#result-count")).to_have_text(f"{under_1_1.count()} results")
 
     page.goto("/services/western-bay/")
     expect(summary_value(page, "Overall rating").locator(".rating-tag")).to_have_text("Requires improvement")
@@ -289,3 +294,31 @@ def test_inspector_corrects_a_finding_on_the_second_page_of_findings(page, repor
     second_page[0].refresh_from_db()
     assert second_page[0].text == "Corrected on the second page of findings."
     assert western_bay.findings.count() == 185
+
+
+def test_inspector_adds_one_recommendation_and_deletes_another_in_the_same_save(page, reports, inspector):
+    """The stored rows are written without forms (StoredRowWriter): the admin's inline script must still number a
+    new row after them, and a stored row's delete box must still delete that row and no other."""
+    western_bay = Inspection.objects.get(service__slug="western-bay")
+    recommendations = list(western_bay.recommendations.order_by("number"))
+    deleted = recommendations[0]
+    log_in(page, "inspector")
+    page.goto(f"/admin/inspections/inspection/{western_bay.pk}/change/")
+    group = page.locator("#recommendations-group")
+    expect(group.locator("tbody tr.has_original")).to_have_count(len(recommendations))
+
+    group.locator("input[name='recommendations-0-DELETE']").check()
+    group.get_by_role("button", name="Add another Recommendation").click()  # the inline script's
+    new = group.locator(f"tbody tr#recommendations-{len(recommendations)}")
+    new.locator("input[name$='-number']").fill("99")
+    new.locator("input[name$='-addressee']").fill("The management board")
+    new.locator("textarea[name$='-text']").fill("Added in the browser after the stored rows.")
+    page.get_by_role("button", name="Save and continue editing").click()
+
+    expect(page.locator("ul.messagelist li.success")).to_contain_text("was changed successfully.")
+    stored = list(western_bay.recommendations.order_by("number").values_list("number", "addressee", "text"))
+    assert stored == [
+        *((r.number, r.addressee, r.text) for r in recommendations[1:]),
+        (99, "The management board", "Added in the browser after the stored rows."),
+    ]
+    assert not western_bay.recommendations.filter(pk=deleted.pk).exists()
