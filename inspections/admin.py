@@ -24,14 +24,13 @@ from django.db.models import Count, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.forms.formsets import DELETION_FIELD_NAME, BaseFormSet
 from django.forms.models import BaseInlineFormSet, BaseModelFormSet, model_to_dict
-from django.forms.utils import flatatt
 from django.http import HttpRequest
 from django.urls import path
 from django.utils import timezone
 from django.utils.choices import BaseChoiceIterator
 from django.utils.functional import cached_property
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import mark_safe
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
 
 from findings.models import Finding, Recommendation
 from inspections import admin_users  # noqa: F401  (registers the user admin)
@@ -105,6 +104,35 @@ def escape_html(value) -> str:
     if hasattr(value, "__html__"):
         return value.__html__()
     return escape_text(str(value))
+
+
+def attributes_as_template_writes(attrs: dict | None) -> str:
+    """``django/forms/attrs.html``: each attribute in the dictionary's order, False left out, True as a bare name.
+    (``attributes_html`` sorts them, as ``flatatt`` does: widgets written in Python use that one.)"""
+    return "".join(
+        f" {name}" if value is True else f' {name}="{escape_html(value)}"'
+        for name, value in (attrs or {}).items()
+        if value is not False
+    )
+
+
+def select_html(widget: dict) -> SafeString:
+    """A select's template context (``Select.get_context()["widget"]``) written as ``django/forms/widgets/select.html``
+    and ``select_option.html`` write it, whitespace included: for a select whose options are its own (an
+    autocomplete's chosen rows, grouped choices), where PlainSelect's shared options do not apply."""
+    html = [f'<select name="{escape_html(widget["name"])}"{attributes_as_template_writes(widget["attrs"])}>']
+    for group_name, options, _ in widget["optgroups"]:
+        if group_name:
+            html.append(f'\n  <optgroup label="{escape_html(group_name)}">')
+        html.extend(
+            f'\n  <option value="{escape_html(str(option["value"]))}"'
+            f"{attributes_as_template_writes(option['attrs'])}>{escape_html(option['label'])}</option>"
+            for option in options
+        )
+        if group_name:
+            html.append("\n  </optgroup>")
+    html.append("\n</select>")
+    return mark_safe("".join(html))  # every value above is escaped
 
 
 def attributes_html(attrs: dict) -> str:
@@ -187,17 +215,7 @@ class PlainSelect(forms.Select):
         return mark_safe(f'<select name="{escape_html(name)}"{attributes}>{"".join(html)}</select>')
 
     def _render_each_option(self, name, value, attrs):
-        widget = self.get_context(name, value, attrs)["widget"]
-        options = format_html_join(
-            "",
-            '<option value="{}"{}>{}</option>',
-            (
-                (option["value"], mark_safe(" selected") if option["selected"] else "", option["label"])
-                for _, group, _ in widget["optgroups"]
-                for option in group
-            ),
-        )
-        return format_html('<select name="{}"{}>{}</select>', widget["name"], flatatt(widget["attrs"]), options)
+        return select_html(self.get_context(name, value, attrs)["widget"])
 
 
 class PlainTextarea(forms.Textarea):
@@ -753,6 +771,11 @@ class KnownLabelsAutocomplete(AutocompleteSelect):
         options += [self.create_option(name, pk, self.labels.get(pk, pk), True, 1 + i) for i, pk in enumerate(chosen)]
         return [(None, options, 0)]
 
+    def render(self, name, value, attrs=None, renderer=None):
+        # Its template's HTML written in Python (select_html): through the templates, each of the page's
+        # autocompletes (the service, every local authority) took as long as a hundred other inputs.
+        return select_html(self.get_context(name, value, attrs)["widget"])
+
 
 class InspectionAreaFormSet(CompactFormSet):
     """The chosen authorities' names come from the rows the formset reads (with their authority), not read again."""
@@ -826,7 +849,21 @@ class StoredRatings:
         )
 
 
-class InspectionForm(forms.ModelForm):
+class LabelsWrittenInPython(forms.ModelForm):
+    """A form whose labels are written in Python, as ``django/forms/label.html`` writes them: each label of the
+    inspection page's fieldsets took a template and an included one."""
+
+    def render(self, template_name=None, context=None, renderer=None):
+        if template_name != self.template_name_label or context is None:
+            return super().render(template_name, context, renderer)
+        label = escape_html(context["label"])
+        if not context["use_tag"]:
+            return mark_safe(label)
+        tag = escape_html(context["tag"])
+        return mark_safe(f"<{tag}{attributes_as_template_writes(context['attrs'])}>{label}</{tag}>")
+
+
+class InspectionForm(LabelsWrittenInPython):
     """The inspection page's form, carrying the version it was shown at: a save from a stale page is refused.
 
     Two inspectors open the same inspection; the first saves; the second's save would silently undo the first's

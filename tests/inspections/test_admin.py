@@ -413,11 +413,15 @@ def _inline_bodies(html: str) -> list[str]:
 
 
 def _compact_and_django_bodies(monkeypatch, fetch) -> tuple[list[str], list[str]]:
-    from inspections.admin import CompactInline, FindingInline
+    from django.contrib.admin.widgets import AutocompleteSelect
+
+    from inspections.admin import CompactInline, FindingInline, KnownLabelsAutocomplete
 
     compact = _inline_bodies(fetch().content.decode())
     monkeypatch.setattr(CompactInline, "template", "admin/edit_inline/tabular.html")
     monkeypatch.setattr(FindingInline, "template", "admin/edit_inline/tabular.html")
+    # The local authorities' autocompletes through their template too.
+    monkeypatch.setattr(KnownLabelsAutocomplete, "render", AutocompleteSelect.render)
     return compact, _inline_bodies(fetch().content.decode())
 
 
@@ -476,16 +480,24 @@ def _fieldsets_with_sorted_attributes(html: str) -> str:
 def test_the_inspections_own_fields_written_in_python_are_the_html_of_djangos_widgets(
     client, reports, inspector, monkeypatch, slug
 ):
-    """The text boxes, selects and textareas of the inspection's own form are written in Python (as the inline
-    rows are); what an inspector gets is Django's HTML, the dates still Django's date widgets."""
+    """The text boxes, selects, textareas, the service's autocomplete and the labels of the inspection's own form
+    are written in Python (as the inline rows are); what an inspector gets is Django's HTML, the dates still Django's
+    date widgets."""
+    from django import forms
+    from django.contrib.admin.widgets import AutocompleteSelect
+
     import inspections.admin
 
     client.force_login(inspector)
     url = change_url(inspection_of(slug))
     plain = _fieldsets_with_sorted_attributes(client.get(url).content.decode())
     monkeypatch.setattr(inspections.admin, "_plain_widget", lambda field: None)
+    monkeypatch.setattr(inspections.admin.KnownLabelsAutocomplete, "render", AutocompleteSelect.render)
+    monkeypatch.setattr(inspections.admin.LabelsWrittenInPython, "render", forms.ModelForm.render)
     django_widgets = _fieldsets_with_sorted_attributes(client.get(url).content.decode())
     assert plain == django_widgets
     assert plain.count("<select") >= 5 and '<p class="date">' in plain
+    assert '<label class="required" for="id_service">Service:</label>' in plain
+    assert 'data-ajax--url="/admin/autocomplete/"' in plain
     assert 'name="lead_inspector"' in plain
     assert '<textarea aria-describedby="id_notes_helptext" cols="40" id="id_notes"' in plain
