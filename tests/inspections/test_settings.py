@@ -70,6 +70,34 @@ def test_the_wsgi_application_freezes_what_it_loaded_and_collects_garbage_less_o
     assert (int(before), int(after) > 10_000, thresholds) == (0, True, "20000 50 50")
 
 
+@pytest.mark.integration
+def test_the_wsgi_application_collects_a_requests_garbage_when_its_response_is_sent():
+    script = """
+import gc, weakref
+import inspections.wsgi
+from django.core.signals import request_finished
+
+class Node:
+    pass
+
+node = Node()
+node.itself = node
+alive = weakref.ref(node)
+del node
+print(alive() is not None)
+request_finished.send(sender=None)
+print(alive() is None, gc.get_count()[0] < 100)
+for _ in range(50):
+    gc.collect(0)  # as fifty requests would
+before = gc.get_count()
+request_finished.send(sender=None)
+after = gc.get_count()
+print(before[1] >= gc.get_threshold()[1], after[1], after[2] - before[2])
+"""
+    result = run_python(["-c", script], **PRODUCTION)
+    assert result.stdout.splitlines() == ["True", "True True", "True 0 1"], result.stderr
+
+
 @pytest.mark.unit
 def test_debug_is_off_unless_asked_for():
     assert setting("DEBUG", **PRODUCTION) == "False"
