@@ -212,7 +212,7 @@ class PlainSelect(forms.Select):
                 found = True  # a single select marks the first match only, as Django's does
             else:
                 html.append(option)
-        return mark_safe(f'<select name="{escape_html(name)}"{attributes}>{"".join(html)}</select>')
+        return SafeString(f'<select name="{escape_html(name)}"{attributes}>{"".join(html)}</select>')
 
     def _render_each_option(self, name, value, attrs):
         return select_html(self.get_context(name, value, attrs)["widget"])
@@ -228,7 +228,7 @@ class PlainTextarea(forms.Textarea):
 
     def render_written(self, name, value, attributes: str) -> str:
         value = self.format_value(value)
-        return mark_safe(f'<textarea name="{escape_html(name)}"{attributes}>\r\n{escape_html(value or "")}</textarea>')
+        return SafeString(f'<textarea name="{escape_html(name)}"{attributes}>\r\n{escape_html(value or "")}</textarea>')
 
 
 class PlainInput:
@@ -244,7 +244,7 @@ class PlainInput:
     def render_written(self, name, value, attributes: str) -> str:
         value = self.format_value(value)
         shown = f' value="{escape_html(value)}"' if value is not None else ""
-        return mark_safe(f'<input type="{self.input_type}" name="{escape_html(name)}"{shown}{attributes}>')
+        return SafeString(f'<input type="{self.input_type}" name="{escape_html(name)}"{shown}{attributes}>')
 
 
 class PlainTextInput(PlainInput, forms.TextInput):
@@ -260,7 +260,7 @@ class PlainHiddenInput(PlainInput, forms.HiddenInput):
 
 
 class PlainCheckboxInput(PlainInput, forms.CheckboxInput):
-    attributes_fixed = False  # "checked" when its value is
+    """Its attributes are one of two: with "checked" when its value is (StoredRowWriter writes both once)."""
 
     def render(self, name, value, attrs=None, renderer=None):
         if self.check_test(value):  # as CheckboxInput.get_context
@@ -939,6 +939,7 @@ class ColumnInput:
     attrs: dict
     numbered: tuple[str, ...]  # the attributes that hold the row's number
     written: str | None  # the attributes written, where they do not depend on the value (``render_written``)
+    written_checked: str | None  # a checkbox's, when it is checked
 
 
 class StoredRowWriter:
@@ -996,6 +997,13 @@ class StoredRowWriter:
         attrs = bound.build_widget_attrs({}, widget)
         if bound.auto_id and "id" not in widget.attrs:
             attrs.setdefault("id", bound.auto_id)
+        # Written once for the column where they do not depend on the value (a checkbox's two ways: checked or
+        # not); only the row's number changes.
+        written = written_checked = None
+        if getattr(widget, "attributes_fixed", False):
+            written = attributes_html(widget.build_attrs(widget.attrs, attrs))
+            if isinstance(widget, PlainCheckboxInput):
+                written_checked = attributes_html(widget.build_attrs(widget.attrs, {**attrs, "checked": True}))
         return ColumnInput(
             name=name,
             field=bound.field,
@@ -1003,19 +1011,18 @@ class StoredRowWriter:
             html_name=bound.html_name,
             attrs=attrs,
             numbered=tuple(key for key, value in attrs.items() if isinstance(value, str) and self.placeholder in value),
-            # Written once for the column where they do not depend on the value; only the row's number changes.
-            written=(
-                attributes_html(widget.build_attrs(widget.attrs, attrs))
-                if getattr(widget, "attributes_fixed", False)
-                else None
-            ),
+            written=written,
+            written_checked=written_checked,
         )
 
     def _write(self, column: "ColumnInput", row_prefix: str, value) -> str:
         html_name = column.html_name.replace(self.placeholder, row_prefix)
         value = column.field.prepare_value(value)
         if column.written is not None:
-            return column.widget.render_written(html_name, value, column.written.replace(self.placeholder, row_prefix))
+            written = column.written
+            if column.written_checked is not None and column.widget.check_test(value):
+                written = column.written_checked  # as CheckboxInput.get_context
+            return column.widget.render_written(html_name, value, written.replace(self.placeholder, row_prefix))
         attrs = {
             **column.attrs,
             **{key: column.attrs[key].replace(self.placeholder, row_prefix) for key in column.numbered},
