@@ -476,6 +476,59 @@ def _fieldsets_with_sorted_attributes(html: str) -> str:
     return re.sub(r"\s+", " ", re.sub(r"\s*(<[^>]*>)\s*", r"\1", fieldsets)).strip()
 
 
+def _fieldsets(html: str) -> str:
+    """The inspection's own fieldsets (outside the inlines), without the whitespace around tags."""
+    form = html.split('<div class="js-inline-admin-formset')[0]
+    fieldsets = "".join(re.findall(r"<fieldset.*?</fieldset>", form, flags=re.S))
+    return re.sub(r"\s+", " ", re.sub(r"\s*(<[^>]*>)\s*", r"\1", fieldsets)).strip()
+
+
+def _fieldsets_written_and_djangos(monkeypatch, fetch) -> tuple[str, str]:
+    from inspections.admin import InspectionAdmin
+
+    written = _fieldsets(fetch().content.decode())
+    monkeypatch.setattr(InspectionAdmin, "change_form_template", "admin/change_form.html")
+    return written, _fieldsets(fetch().content.decode())
+
+
+@pytest.mark.parametrize("user", ["inspector", "analyst"])
+@pytest.mark.parametrize("slug", ["bromley", "western-bay"])
+def test_the_inspections_fieldsets_written_in_python_are_the_html_of_djangos_fieldset_template(
+    client, reports, monkeypatch, request, slug, user
+):
+    """The fieldsets are written in Python (CompactAdminForm): an inspector's are labels and inputs, an analyst's
+    (view only) readonly values; both must be what admin/includes/fieldset.html writes."""
+    client.force_login(request.getfixturevalue(user))
+    url = change_url(inspection_of(slug))
+    written, django_template = _fieldsets_written_and_djangos(monkeypatch, lambda: client.get(url))
+    assert written == django_template
+    assert written.count("<fieldset") == 5
+    assert '<h2 id="fieldset-0-1-heading" class="fieldset-heading">Dates</h2>' in written
+    assert '<details><summary><h2 id="fieldset-0-4-heading" class="fieldset-heading">Gaps in the source' in written
+    if user == "inspector":
+        assert '<div class="flex-container fieldBox field-cases_court">' in written
+    else:
+        assert '<div class="readonly">' in written and "<input" not in written
+
+
+def test_the_fieldsets_of_a_save_refused_are_the_html_of_djangos_fieldset_template(
+    client, reports, inspector, monkeypatch
+):
+    """A page that comes back with errors shows them where Django's fieldset template puts them."""
+    client.force_login(inspector)
+    bromley = inspection_of("bromley")
+    data = form_data(client.get(change_url(bromley)))
+    data.update(framework="", cases_court="many", published_on="31/02/2015")
+
+    written, django_template = _fieldsets_written_and_djangos(
+        monkeypatch, lambda: client.post(change_url(bromley), data)
+    )
+    assert written == django_template
+    assert '<div class="form-row errors field-framework"><ul class="errorlist"' in written
+    assert '<div class="flex-container fieldBox field-cases_court errors">' in written
+    assert "Enter a whole number." in written and "Enter a valid date." in written
+
+
 @pytest.mark.parametrize("slug", ["bromley", "western-bay"])
 def test_the_inspections_own_fields_written_in_python_are_the_html_of_djangos_widgets(
     client, reports, inspector, monkeypatch, slug
