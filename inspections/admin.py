@@ -25,12 +25,15 @@ from django.db.models.functions import Coalesce
 from django.forms.formsets import DELETION_FIELD_NAME, BaseFormSet
 from django.forms.models import BaseInlineFormSet, BaseModelFormSet, model_to_dict
 from django.http import HttpRequest
+from django.template.defaultfilters import capfirst, striptags
+from django.templatetags.static import static
 from django.urls import path
 from django.utils import timezone
 from django.utils.choices import BaseChoiceIterator
 from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
 
 from findings.models import Finding, Recommendation
 from inspections import admin_users  # noqa: F401  (registers the user admin)
@@ -1118,6 +1121,24 @@ class CompactInlineAdminFormSet(helpers.InlineAdminFormSet):
         # Not each row's (Django's): every row has the same widgets (CompactFormSet.media), and merging two hundred
         # rows' media one by one took seconds.
         return self.opts.media + self.formset.media
+
+    def header_html(self) -> SafeString:
+        """The table's column headings, as tabular.html writes them (a template loop over each inline's fields)."""
+        html = ['<th class="original"></th>']
+        for field in self.fields():
+            widget = field["widget"]
+            is_hidden = widget["is_hidden"] if isinstance(widget, dict) else widget.is_hidden
+            html.append(f'<th class="column-{escape_html(field["name"])}{" required" if field["required"] else ""}')
+            html.append(f'{" hidden" if is_hidden else ""}">{escape_html(capfirst(field["label"]))}')
+            if field["help_text"]:
+                text = escape_html(striptags(field["help_text"]))
+                icon = escape_html(static("admin/img/icon-unknown.svg"))
+                html.append(f'<img src="{icon}" class="help help-tooltip" width="10" height="10" alt="({text})"')
+                html.append(f' title="{text}">')
+            html.append("</th>")
+        deletable = self.formset.can_delete and self.has_delete_permission
+        html.append(f"<th>{escape_html(gettext('Delete?')) if deletable else ''}</th>")
+        return SafeString("".join(html))
 
     def management_form_html(self) -> str:
         """The formset's management form (four hidden inputs), as its template writes it."""

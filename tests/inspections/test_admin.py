@@ -407,8 +407,9 @@ def test_a_save_validates_only_the_rows_that_changed(client, reports, inspector)
 
 
 def _inline_bodies(html: str) -> list[str]:
-    """Every inline table's rows, without the whitespace around tags (the template's indentation)."""
-    bodies = re.findall(r"<tbody>(.*?)</tbody>", html, flags=re.S)
+    """Every inline table (its headings and rows), without the whitespace around tags (the template's
+    indentation)."""
+    bodies = re.findall(r'<div class="js-inline-admin-formset.*?<table>(.*?)</table>', html, flags=re.S)
     return [re.sub(r"\s+", " ", re.sub(r"\s*(<[^>]*>)\s*", r"\1", body)).strip() for body in bodies]
 
 
