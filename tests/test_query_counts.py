@@ -67,6 +67,8 @@ def test_admin_pages_run_as_many_queries_with_more_data(client, reports, inspect
         "/admin/findings/finding/",
         "/admin/findings/finding/?service=bay&q=assessment",
         "/admin/findings/recommendation/",
+        "/admin/findings/recommendation/?o=2",
+        "/admin/inspections/inspection/?o=5",
     ]
     before = counts(client, urls)
 
