@@ -274,7 +274,11 @@ class KeyFact(models.Model):
 
     class Meta:
         ordering = ["inspection", "position"]
-        indexes = [models.Index(fields=["measure", "inspection"], name="key_fact_by_measure")]
+        indexes = [
+            models.Index(fields=["measure", "inspection"], name="key_fact_by_measure"),
+            # The admin list's filter offers every unit, read from this index (inspections.admin_lists).
+            models.Index(fields=["unit"], name="key_fact_by_unit"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.measure}: {self.value} {self.unit}"

@@ -32,4 +32,8 @@ class Migration(migrations.Migration):
             model_name='inspection',
             index=models.Index(fields=['lead_inspector', '-published_on', '-id'], name='inspection_by_lead_inspector'),
         ),
+        migrations.AddIndex(
+            model_name='keyfact',
+            index=models.Index(fields=['unit'], name='key_fact_by_unit'),
+        ),
     ]
