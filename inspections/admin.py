@@ -1181,12 +1181,13 @@ class InspectionAdmin(PlainActionCheckbox, DateHierarchyChecked, ReadOnlyHistory
     show_full_result_count = False
     list_per_page = 50
     # A page's ids first, from the index of its order (Inspection.Meta.indexes), then its rows: a late page skips
-    # index entries, not joined rows, and the sort by rating (the grade's points: another table, no index can
-    # give that order) sorts the ids of a narrow index, not whole rows.
+    # index entries, not joined rows.
     paginator = KeysFirstPaginator
-    # Not by framework or status: three and two values, which the filters choose; each sort read and sorted every
-    # inspection (the framework's order is on another table; by status only one direction could be indexed).
-    sortable_by = ["service_name", "when", "overall", "lead_inspector"]
+    # Sorted by what an index reads in order. Not by framework, status or rating (three, two and a few values,
+    # which the filters choose): each of those sorts read and sorted every inspection, as the framework's order
+    # and the rating's points are on other tables and status could be indexed one way only. By rating it sorted
+    # the ids of an index, 20 ms of the page's 50 at national scale.
+    sortable_by = ["service_name", "when", "lead_inspector"]
     date_lookups_checked = "published_on"
     ordering = ["-published_on", "-id"]
     autocomplete_fields = ["service"]
