@@ -162,6 +162,8 @@ def bench_pages() -> list[tuple[str, str, bool]]:
     )
     word = service.name.split()[0]
     largest = Inspection.objects.annotate(n=Count("findings")).order_by("-n").values_list("pk", flat=True).first()
+    last_page = max(1, -(-Inspection.objects.count() // 50))  # the admin list's 50 a page
+    western_bay = Inspection.objects.get(service__slug="western-bay").pk  # a seed report: it has a history
     compared = "&".join(
         f"services={slug}"
         for slug in Service.objects.filter(slug__startswith="synthetic-")
@@ -191,7 +193,14 @@ def bench_pages() -> list[tuple[str, str, bool]]:
         ("compare 3 services", f"/compare/?{compared}", False),
         ("services CSV export", "/services/?format=csv", False),
         ("admin inspection list", "/admin/inspections/inspection/", True),
+        # The admin lists' sorts, a late page and searches that read every row before their indexes.
+        ("admin inspection list by date", "/admin/inspections/inspection/?o=2", True),
+        ("admin inspection list, last page", f"/admin/inspections/inspection/?p={last_page}", True),
+        ("admin key facts", "/admin/inspections/keyfact/", True),
+        ("admin key facts ?q=", "/admin/inspections/keyfact/?q=reoffending", True),
+        ("admin recommendations by addressee", "/admin/findings/recommendation/?o=2", True),
         ("admin inspection change", f"/admin/inspections/inspection/{largest}/change/", True),
+        ("admin inspection history", f"/admin/inspections/inspection/{western_bay}/audit/", True),
     ]
 
 

@@ -7,34 +7,14 @@ search vector (the public search's index) instead of reading every row.
 """
 
 from django.contrib import admin
-from django.core.paginator import Paginator
 from django.http import HttpRequest
-from django.utils.functional import cached_property
 
 from findings.models import Finding, Recommendation
 from findings.selectors import search_is_full_text, search_query
 from inspections.admin import PublishedUnlessInspector
-from inspections.admin_lists import PlainActionCheckbox
+from inspections.admin_lists import CappedCountPaginator, PlainActionCheckbox
 from inspections.audit import ReadOnlyHistoryAdmin
 from ratings.selectors import framework_catalogues_in_force_order
-
-
-class CappedCountPaginator(Paginator):
-    """Counts no more than ``cap`` rows (and one more, to know there are more): counting 3.6 million findings took
-    longer than showing a page of them. The list says "more than 10,000" (templates/admin/findings/pagination.html)
-    and pages go no further than the cap; a filter or a search narrows the list."""
-
-    cap = 10_000
-
-    @cached_property
-    def count(self) -> int:
-        # Neither the list's order nor its related rows change how many rows there are; sorting every match first
-        # (the order is by service and date) is what made counting slow.
-        return self.object_list.select_related(None).order_by()[: self.cap + 1].count()
-
-    @property
-    def capped(self) -> bool:
-        return self.count > self.cap
 
 
 class ServiceNameFilter(admin.SimpleListFilter):

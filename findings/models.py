@@ -107,6 +107,9 @@ class Recommendation(models.Model):
 
     class Meta:
         ordering = ["inspection", "number"]
+        # The admin list sorted by addressee (Django adds the newest first to settle ties): read from this index
+        # in order instead of sorting 390,000 recommendations; the other way round, only each addressee's rows.
+        indexes = [models.Index(fields=["addressee", "-id"], name="recommendation_by_addressee")]
         constraints = [
             models.UniqueConstraint(
                 fields=["inspection", "number"],

@@ -20,7 +20,7 @@ from django.contrib.admin.widgets import AutocompleteSelect, RelatedFieldWidgetW
 from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
 from django.db import transaction
-from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.forms.formsets import DELETION_FIELD_NAME, BaseFormSet
 from django.forms.models import BaseInlineFormSet, BaseModelFormSet, model_to_dict
@@ -38,7 +38,15 @@ from django.utils.translation import gettext
 from findings.models import Finding, Recommendation
 from inspections import admin_users  # noqa: F401  (registers the user admin)
 from inspections.admin_import import import_urls
-from inspections.admin_lists import DateHierarchyChecked, PlainActionCheckbox
+from inspections.admin_lists import (
+    CappedCountPaginator,
+    DateHierarchyChecked,
+    IndexedValuesFilter,
+    KeysFirstPaginator,
+    PlainActionCheckbox,
+    distinct_values,
+    search_words,
+)
 from inspections.audit import ReadOnlyHistoryAdmin, inspection_audit_view
 from inspections.models import (
     Inspection,
@@ -86,15 +94,31 @@ class LocalAuthorityAdmin(ReadOnlyHistoryAdmin):
 
 
 @admin.register(Service)
-class ServiceAdmin(ReadOnlyHistoryAdmin):
+class ServiceAdmin(PlainActionCheckbox, ReadOnlyHistoryAdmin):
     list_display = ["name", "slug", "nation", "authorities"]
     list_filter = ["nation"]
-    search_fields = ["name", "slug", "local_authorities__name"]
+    search_fields = ["name", "slug", "local_authorities__name"]  # as get_search_results reads them
     prepopulated_fields = {"slug": ["name"]}
     filter_horizontal = ["local_authorities"]
+    # As the other lists at national scale (10,005 services): no second count of every service, 50 a page.
+    show_full_result_count = False
+    list_per_page = 50
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Service]:
         return super().get_queryset(request).prefetch_related("local_authorities")
+
+    def get_search_results(self, request: HttpRequest, queryset: QuerySet[Service], search_term: str):
+        # Django's rule (every word, each in the name, the slug or an authority's name), with the authorities'
+        # services as a subquery instead of a join: Django joined every service to each of its authorities and
+        # needed a DISTINCT over all of them to list each service once (34 ms of SQL for "bay", now 13). The names
+        # are tested row by row: over 10,005 services that costs less than gathering the services from the
+        # trigram indexes when a short word matches most of them ("a").
+        for word in search_words(search_term):
+            of_authorities = Service.local_authorities.through.objects.filter(localauthority__name__icontains=word)
+            queryset = queryset.filter(
+                Q(name__icontains=word) | Q(slug__icontains=word) | Q(pk__in=of_authorities.values("service_id"))
+            )
+        return queryset, False
 
     @admin.display(description="Local authorities")
     def authorities(self, service: Service) -> str:
@@ -1297,6 +1321,14 @@ class InspectionAdmin(PlainActionCheckbox, DateHierarchyChecked, ReadOnlyHistory
     # admin writes each cell through its helpers: a hundred rows took 55 ms).
     show_full_result_count = False
     list_per_page = 50
+    # A page's ids first, from the index of its order (Inspection.Meta.indexes), then its rows: a late page skips
+    # index entries, not joined rows.
+    paginator = KeysFirstPaginator
+    # Sorted by what an index reads in order. Not by framework, status or rating (three, two and a few values,
+    # which the filters choose): each of those sorts read and sorted every inspection, as the framework's order
+    # and the rating's points are on other tables and status could be indexed one way only. By rating it sorted
+    # the ids of an index, 20 ms of the page's 50 at national scale.
+    sortable_by = ["service_name", "when", "lead_inspector"]
     date_lookups_checked = "published_on"
     ordering = ["-published_on", "-id"]
     autocomplete_fields = ["service"]
@@ -1457,8 +1489,38 @@ class InspectionAdmin(PlainActionCheckbox, DateHierarchyChecked, ReadOnlyHistory
 
 
 @admin.register(KeyFact)
-class KeyFactAdmin(PublishedUnlessInspector, ReadOnlyHistoryAdmin):
+class KeyFactAdmin(PlainActionCheckbox, PublishedUnlessInspector, ReadOnlyHistoryAdmin):
     list_display = ["inspection", "measure", "value", "unit", "comparator", "comparator_value", "period"]
-    list_filter = ["measure", "unit"]
+    # At national scale (378,000 key facts), as the findings lists: a measure's or a unit's values from their
+    # index (each SELECT DISTINCT read every key fact: 50 ms), a count that stops at the cap and no second, full
+    # count, 50 rows a page.
+    list_filter = [("measure", IndexedValuesFilter), ("unit", IndexedValuesFilter)]
     list_select_related = ["inspection__service"]
-    search_fields = ["measure", "inspection__service__name", "source"]
+    paginator = CappedCountPaginator
+    show_full_result_count = False
+    list_per_page = 50
+    search_fields = ["measure", "inspection__service__name"]  # as get_search_results reads them
+    search_help_text = "Part of a measure's name ('reoffending') or of a service's name; every word must match."
+
+    def get_search_results(self, request: HttpRequest, queryset: QuerySet[KeyFact], search_term: str):
+        # Django's rule (every word, each in any of the fields), each field read through an index: the measures
+        # whose name holds the word, picked from the measures' index (a dozen names over 378,000 rows), and the
+        # services whose name holds it (on PostgreSQL a trigram index). Django's own search tested every key
+        # fact's text (0.7 s). The source is not searched: a dozen citations, each on tens of thousands of rows,
+        # that no index could narrow.
+        words = search_words(search_term)
+        if not words:
+            return queryset, False
+        measures = distinct_values(KeyFact.objects.all(), "measure")
+        for word in words:
+            of_services = Q(inspection__service__name__icontains=word)
+            named = [measure for measure in measures if word.casefold() in measure.casefold()]
+            if not named:
+                queryset = queryset.filter(of_services)
+            elif Service.objects.filter(name__icontains=word).exists():
+                queryset = queryset.filter(of_services | Q(measure__in=named))
+            else:
+                # The measures alone (no service's name holds the word): the rows, and their count, from the
+                # measure's index. With the services too, the database must test every row it reads for both.
+                queryset = queryset.filter(measure__in=named)
+        return queryset, False

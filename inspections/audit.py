@@ -10,10 +10,15 @@ private as the draft: 404 otherwise).
 
 import datetime
 from dataclasses import dataclass, field
+from html import escape
 
 from django.contrib.admin.utils import unquote
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.dates import MONTHS
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import capfirst
 from simple_history.admin import SimpleHistoryAdmin
 
 READ_METHODS = ("GET", "HEAD")
@@ -64,32 +69,34 @@ class AuditEntry:
     order: tuple = field(compare=False, repr=False)
 
 
-def inspection_audit(*, inspection_id: int) -> list[AuditEntry]:
+def inspection_audit(*, inspection) -> list[AuditEntry]:
     """Every change to an inspection and to everything under it, newest first, with field-level before → after.
 
     Read from django-simple-history's tables, which keep rows that were deleted since: one query per table for the
-    history and one per related table to name what foreign keys point at, however long the history.
+    history and one per related table to name what foreign keys point at (none for the inspection's service, read
+    with it, nor for a framework's rows, named from the catalogues kept in the process), however long the history.
     """
     from findings.models import Finding, Recommendation
     from inspections.models import Inspection, InspectionArea, KeyFact
     from ratings.models import Judgement, KeyQuestionScore
 
     tables = [
-        (Inspection, {"id": inspection_id}),
-        (InspectionArea, {"inspection_id": inspection_id}),
-        (Judgement, {"inspection_id": inspection_id}),
-        (KeyQuestionScore, {"inspection_id": inspection_id}),
-        (Recommendation, {"inspection_id": inspection_id}),
-        (Finding, {"inspection_id": inspection_id}),
-        (KeyFact, {"inspection_id": inspection_id}),
+        (Inspection, {"id": inspection.pk}),
+        (InspectionArea, {"inspection_id": inspection.pk}),
+        (Judgement, {"inspection_id": inspection.pk}),
+        (KeyQuestionScore, {"inspection_id": inspection.pk}),
+        (Recommendation, {"inspection_id": inspection.pk}),
+        (Finding, {"inspection_id": inspection.pk}),
+        (KeyFact, {"inspection_id": inspection.pk}),
     ]
     entries: list[AuditEntry] = []
+    known = _rows_at_hand(inspection)
     for model, lookup in tables:
         records = list(
             model.history.filter(**lookup).select_related("history_user").order_by("id", "history_date", "history_id")
         )
         fields = _audited_fields(model)
-        names = _related_names(model, fields, records)
+        names = _related_names(model, fields, records, known)
         previous = {}
         for record in records:
             before = previous.get(record.id)
@@ -117,16 +124,34 @@ def _audited_fields(model) -> list:
     ]
 
 
-def _related_names(model, fields, records) -> dict:
-    """For each foreign key, the names of the rows it points at (read once per related table)."""
+def _related_names(model, fields, records, known: dict[type, dict]) -> dict:
+    """For each foreign key, the names of the rows it points at: from ``known`` rows, any other read once per
+    related table."""
     names = {}
     for model_field in fields:
         if not model_field.is_relation:
             continue
         ids = {getattr(record, model_field.attname) for record in records} - {None}
-        related = model_field.related_model.objects.filter(pk__in=ids)
+        at_hand = known.get(model_field.related_model, {})
+        related = [at_hand[pk] for pk in ids if pk in at_hand]
+        if len(related) < len(ids):
+            related += model_field.related_model.objects.filter(pk__in=ids - at_hand.keys())
         names[model_field.attname] = {row.pk: _related_label(row) for row in related}
     return names
+
+
+def _rows_at_hand(inspection) -> dict[type, dict]:
+    """Rows the history's foreign keys point at that need no query of their own, by model and id: the inspection's
+    service (read with it), and every framework with its grades, domains, standards and key questions (from the
+    catalogues kept in the process)."""
+    from ratings.selectors import framework_catalogues
+
+    rows: dict[type, dict] = {type(inspection.service): {inspection.service_id: inspection.service}}
+    for catalogue in framework_catalogues().values():
+        parts = [catalogue.grades, catalogue.domains, catalogue.standards, catalogue.key_questions]
+        for row in [catalogue.framework, *(row for part in parts for row in part.values())]:
+            rows.setdefault(type(row), {})[row.pk] = row
+    return rows
 
 
 def _related_label(row) -> str:
@@ -176,6 +201,36 @@ def _shown(model_field, record, names) -> str:
     return str(value)
 
 
+def audit_rows_html(entries: list[AuditEntry]) -> SafeString:
+    """The history table's rows, written in Python: the HTML the page's template wrote for each entry (tested to
+    be the same), without a template lookup and escape for each of the thousands of values a long history has
+    (Western Bay's 256 changes took 40 ms through the template). The values are text: Python's escape is
+    Django's without its lazy-string wrapper."""
+    months = {number: str(name) for number, name in MONTHS.items()}  # as the "date" filter's "F"
+    rows = []
+    for entry in entries:
+        when = timezone.localtime(entry.when)
+        changes = "—"
+        if entry.changes:
+            items = "".join(
+                f"\n          <li>{escape(capfirst(change.field))}: {escape(change.before)} → "
+                f"{escape(change.after)}</li>"
+                for change in entry.changes
+            )
+            changes = f"<ul>{items}\n        </ul>"
+        rows.append(
+            "\n      <tr>"
+            f"\n        <td>{when.day} {months[when.month]} {when.year:04d} {when:%H:%M:%S}</td>"
+            f"\n        <td>{escape(entry.who)}</td>"
+            f"\n        <td>{escape(entry.record)}</td>"
+            f"\n        <td>{escape(entry.action)}</td>"
+            f"\n        <td>{escape(entry.reason or '—')}</td>"
+            f"\n        <td>{changes}</td>"
+            "\n      </tr>"
+        )
+    return mark_safe("".join(rows))
+
+
 def inspection_audit_view(request: HttpRequest, object_id: str, model_admin) -> HttpResponse:
     """The history page of one inspection, for whoever may read it (drafts: inspectors only)."""
     if request.method not in READ_METHODS:
@@ -188,7 +243,7 @@ def inspection_audit_view(request: HttpRequest, object_id: str, model_admin) -> 
         **model_admin.admin_site.each_context(request),
         "title": f"History of {inspection}",
         "inspection": inspection,
-        "entries": inspection_audit(inspection_id=inspection.pk),
+        "rows": audit_rows_html(inspection_audit(inspection=inspection)),
         "opts": opts,
     }
     return TemplateResponse(request, "admin/inspections/inspection/audit.html", context)

@@ -67,6 +67,11 @@ def test_admin_pages_run_as_many_queries_with_more_data(client, reports, inspect
         "/admin/findings/finding/",
         "/admin/findings/finding/?service=bay&q=assessment",
         "/admin/findings/recommendation/",
+        "/admin/findings/recommendation/?o=2",
+        "/admin/inspections/inspection/?o=2",
+        "/admin/inspections/keyfact/",
+        "/admin/inspections/keyfact/?q=reoffending",
+        "/admin/inspections/service/?q=bay",
     ]
     before = counts(client, urls)
 

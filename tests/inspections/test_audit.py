@@ -1,10 +1,14 @@
 """The inspection history page: every change to an inspection and everything under it, who, when, why, before →
 after; readable by whoever may read the inspection, written by no one."""
 
+import datetime
+
 import pytest
+from django.template import Context, Template
 from django.urls import reverse
 
 from findings.models import Recommendation
+from inspections.audit import audit_rows_html, inspection_audit
 from inspections.models import Inspection, KeyFact
 from inspections.services import documents_load, inspections_publish
 from tests.conftest import report_document
@@ -110,3 +114,58 @@ def test_the_inspection_page_links_to_its_history(client, swindon_draft, inspect
     client.force_login(inspector)
     html = client.get(reverse("admin:inspections_inspection_change", args=[swindon_draft.pk])).content.decode()
     assert f'<a href="{audit_url(swindon_draft)}">Full history</a>' in html
+
+
+# The rows as the page's template wrote them before they were written in Python (inspections.audit.audit_rows_html).
+TEMPLATE_ROWS = Template(
+    """{% for entry in entries %}
+      <tr>
+        <td>{{ entry.when|date:"j F Y H:i:s" }}</td>
+        <td>{{ entry.who }}</td>
+        <td>{{ entry.record }}</td>
+        <td>{{ entry.action }}</td>
+        <td>{{ entry.reason|default:"—" }}</td>
+        <td>{% if entry.changes %}<ul>{% for change in entry.changes %}
+          <li>{{ change.field|capfirst }}: {{ change.before }} → {{ change.after }}</li>{% endfor %}
+        </ul>{% else %}—{% endif %}</td>
+      </tr>
+      {% endfor %}"""
+)
+
+
+def test_the_rows_written_in_python_are_the_html_the_template_wrote(swindon_draft, inspector):
+    # Text the page must escape, in a value, a reason and the user's name; a time in summer (British Summer Time).
+    swindon_draft.lead_inspector = '<b>O\'Neil</b> & "Co"'
+    swindon_draft._change_reason = "<i>checked</i>"
+    swindon_draft.save()
+    inspector.username = "in<spector>"
+    inspector.save()
+    record = swindon_draft.history.order_by("-history_id").first()
+    record.history_user = inspector
+    record.history_date = datetime.datetime(2026, 7, 1, 23, 30, 5, tzinfo=datetime.UTC)
+    record.save()
+
+    entries = inspection_audit(inspection=Inspection.objects.select_related("service").get(pk=swindon_draft.pk))
+
+    assert len(entries) > 100
+    expected = TEMPLATE_ROWS.render(Context({"entries": entries}))
+    assert " ".join(audit_rows_html(entries).split()) == " ".join(expected.split())
+    assert "2 July 2026 00:30:05" in expected
+    assert "&lt;b&gt;O&#x27;Neil&lt;/b&gt; &amp; &quot;Co&quot;" in expected
+
+
+def test_the_history_page_runs_as_many_queries_however_long_the_history(
+    client, swindon_draft, inspector, django_assert_num_queries
+):
+    # The session, the user, two permission reads, the inspection, the catalogues' version, a query per history
+    # table (seven) and the local authorities' names: a framework's rows are named from the catalogues.
+    client.force_login(inspector)
+    client.get(audit_url(swindon_draft))
+    with django_assert_num_queries(14):
+        client.get(audit_url(swindon_draft))
+    for number, judgement in enumerate(swindon_draft.judgements.all()[:3]):
+        judgement.note = f"note {number}"
+        judgement.save()
+    Recommendation.objects.filter(inspection=swindon_draft).first().delete()
+    with django_assert_num_queries(14):
+        client.get(audit_url(swindon_draft))

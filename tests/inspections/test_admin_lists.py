@@ -1,0 +1,172 @@
+"""The admin lists at national scale (inspections/admin_lists.py and the lists of inspections/admin.py): a page read
+by its ids shows the rows Django's own paging shows, the key facts list's filters come from the measures' and
+units' indexes, and the key facts and services searches find what Django's search of their fields found."""
+
+import pytest
+from django.db.models import Q
+from django.urls import reverse
+
+from findings.admin import FindingAdmin, RecommendationAdmin
+from inspections.admin import InspectionAdmin, KeyFactAdmin
+from inspections.admin_lists import CappedCountPaginator, distinct_values, search_words
+from inspections.models import Inspection, KeyFact, Service
+from tests.conftest import draft_reinspection
+
+pytestmark = [pytest.mark.integration, pytest.mark.django_db, pytest.mark.usefixtures("loaded_reports")]
+INSPECTIONS = reverse("admin:inspections_inspection_changelist")
+KEY_FACTS = reverse("admin:inspections_keyfact_changelist")
+SERVICES = reverse("admin:inspections_service_changelist")
+RECOMMENDATIONS = reverse("admin:findings_recommendation_changelist")
+FINDINGS = reverse("admin:findings_finding_changelist")
+
+
+def listed(response) -> list[int]:
+    return [row.pk for row in response.context["cl"].result_list]
+
+
+@pytest.fixture
+def draft(db) -> Inspection:
+    """A draft without a publication date (it sorts among the undated) and with a measure no report gives."""
+    inspection = draft_reinspection()
+    KeyFact.objects.filter(inspection=inspection, measure="reoffending_rate").update(measure="draft_only_measure")
+    return inspection
+
+
+@pytest.mark.parametrize(
+    ("admin_class", "url", "orders"),
+    [
+        # The inspections list's sorts (report name, date, lead inspector, each way), its own order, and by
+        # rating (no longer offered, still read by ids when asked for).
+        (InspectionAdmin, INSPECTIONS, ["", "1", "-1", "2", "-2", "6", "-6", "2.1", "5", "-5"]),
+        (KeyFactAdmin, KEY_FACTS, ["", "2", "-4"]),
+        (RecommendationAdmin, RECOMMENDATIONS, ["", "2", "-2"]),
+        (FindingAdmin, FINDINGS, ["", "2"]),
+    ],
+)
+def test_a_page_read_by_its_ids_is_the_page_django_shows(
+    client, inspector, draft, monkeypatch, admin_class, url, orders
+):
+    # Three rows a page, so that five reports and a draft make several pages.
+    monkeypatch.setattr(admin_class, "list_per_page", 3)
+    client.force_login(inspector)
+    for order in orders:
+        first = client.get(url, {"o": order} if order else {})
+        everything = list(first.context["cl"].queryset.values_list("pk", flat=True))  # the list, in Django's order
+        pages = first.context["cl"].paginator.num_pages
+        assert pages >= 2
+        for page in range(1, pages + 1):
+            response = client.get(url, {"o": order, "p": page} if order else {"p": page})
+            assert listed(response) == everything[(page - 1) * 3 : page * 3], (order, page)
+
+
+def test_the_inspections_list_sorts_only_by_what_an_index_reads_in_order(client, inspector):
+    client.force_login(inspector)
+    html = client.get(INSPECTIONS).content.decode()
+    for column in ["service_name", "when", "lead_inspector"]:
+        assert f'class="sortable column-{column}"' in html
+    # Framework, status and rating: a few values each, chosen by the filters.
+    for column in ["framework", "status", "overall"]:
+        assert f'<th scope="col" class="column-{column}">' in html
+
+
+def test_a_column_s_values_are_read_from_its_index_once_each_in_order():
+    rows = KeyFact.objects.all()
+    expected = list(rows.order_by("measure").values_list("measure", flat=True).distinct())
+    assert len(expected) > 5
+    assert distinct_values(rows, "measure") == expected
+    published = KeyFact.objects.filter(inspection__status="published", unit="%")
+    assert distinct_values(published, "measure") == list(
+        published.order_by("measure").values_list("measure", flat=True).distinct()
+    )
+    assert distinct_values(KeyFact.objects.none().filter(pk=-1), "unit") == []
+    with pytest.raises(ValueError, match="value may be null"):
+        distinct_values(rows, "value")
+
+
+def filter_choices(response, title: str) -> list[str]:
+    [spec] = [spec for spec in response.context["cl"].filter_specs if spec.title == title]
+    return list(spec.lookup_choices)
+
+
+def test_the_key_facts_filters_offer_the_values_of_the_rows_the_user_may_see(client, inspector, analyst, draft):
+    client.force_login(inspector)
+    response = client.get(KEY_FACTS)
+    measures = filter_choices(response, "measure")
+    assert measures == list(KeyFact.objects.order_by("measure").values_list("measure", flat=True).distinct())
+    assert "draft_only_measure" in measures
+    assert filter_choices(response, "unit") == ["%", "count", "per 1,000", "per 1,000 households", "per 100,000"]
+    assert ">draft_only_measure</a>" in response.content.decode()
+
+    client.force_login(analyst)
+    assert "draft_only_measure" not in filter_choices(client.get(KEY_FACTS), "measure")
+    filtered = client.get(KEY_FACTS, {"measure__exact": "custody_rate"})
+    assert {row.measure for row in filtered.context["cl"].result_list} == {"custody_rate"}
+    assert filtered.context["cl"].result_count == KeyFact.objects.filter(measure="custody_rate").count()
+
+
+def django_search(queryset, words: list[str], fields: list[str]):
+    """What Django's admin search of these fields finds: every word, each in any of the fields."""
+    for word in words:
+        matches = Q()
+        for name in fields:
+            matches |= Q(**{f"{name}__icontains": word})
+        queryset = queryset.filter(matches)
+    return queryset
+
+
+@pytest.mark.parametrize(
+    "term",
+    [
+        "reoffending",  # measures only
+        "bay",  # a service's name only
+        "on",  # both: population_total and Swindon
+        "western reoffending",  # every word
+        '"first_time"',  # a quoted word, part of a measure's name
+        "RATE",  # in any case
+        "nowhere",
+    ],
+)
+def test_the_key_facts_search_finds_a_measure_or_a_service_by_part_of_its_name(client, inspector, term):
+    client.force_login(inspector)
+    response = client.get(KEY_FACTS, {"q": term})
+    expected = django_search(KeyFact.objects.all(), search_words(term), ["measure", "inspection__service__name"])
+    assert response.context["cl"].result_count == expected.count()
+    assert listed(response) == list(expected.order_by("inspection", "position", "-pk").values_list("pk", flat=True))
+
+
+def test_the_key_facts_search_reads_no_source(client, inspector):
+    # A change: the source (a dozen citations, each on tens of thousands of rows at national scale) is no longer
+    # searched.
+    assert KeyFact.objects.filter(source__icontains="Ministry of Justice").exists()
+    client.force_login(inspector)
+    response = client.get(KEY_FACTS, {"q": "Ministry"})
+    assert response.context["cl"].result_count == 0
+    assert "Part of a measure&#x27;s name (&#x27;reoffending&#x27;) or of a service&#x27;s name" in (
+        response.content.decode()
+    )
+
+
+def test_the_key_facts_list_counts_no_more_than_the_cap_a_page_of_fifty(client, inspector, monkeypatch):
+    monkeypatch.setattr(CappedCountPaginator, "cap", 10)
+    client.force_login(inspector)
+    response = client.get(KEY_FACTS)
+    html = response.content.decode()
+    assert KeyFact.objects.count() > 10
+    assert "More than 10 key facts: filter or search to narrow them." in html
+    assert " total)" not in html  # no second, full count
+    monkeypatch.setattr(CappedCountPaginator, "cap", 10_000)
+    assert len(listed(client.get(KEY_FACTS))) == min(50, KeyFact.objects.count())
+
+
+@pytest.mark.parametrize("term", ["bay", "swansea", "western bay", "swindon-", "BROM", "zzz"])
+def test_the_services_search_finds_a_name_a_slug_or_an_authority(client, inspector, term):
+    client.force_login(inspector)
+    response = client.get(SERVICES, {"q": term})
+    expected = django_search(Service.objects.all(), search_words(term), ["name", "slug", "local_authorities__name"])
+    assert listed(response) == list(expected.distinct().order_by("name", "-pk").values_list("pk", flat=True))
+    assert " total)" not in response.content.decode()  # no second count of every service
+
+
+def test_search_words_are_django_s(client):
+    assert search_words("western \"bay youth\" 'x'  ") == ["western", "bay youth", "x"]
+    assert search_words("   ") == []
