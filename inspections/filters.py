@@ -43,7 +43,8 @@ TRIGRAM_LENGTH = 3
 
 def inspections_matching(inspections: QuerySet, *, text: str, fields: tuple[str, ...] = ()) -> QuerySet:
     """``inspections`` whose service's name, the name their report gave the service, one of their local
-    authorities' names, or one of ``fields`` (lookups from an inspection) contains ``text``, in any case.
+    authorities' names, or one of ``fields`` (lookups from an inspection, ``service__slug`` say) contains
+    ``text``, in any case.
 
     The services list's name search and the admin's inspection search. Three characters or more: the matching
     inspections are gathered from one indexed lookup per name (on PostgreSQL, trigram indexes on ``UPPER(name)``)
@@ -56,14 +57,13 @@ def inspections_matching(inspections: QuerySet, *, text: str, fields: tuple[str,
         authorities = LocalAuthority.objects.filter(name__icontains=text).values("pk")
         areas = InspectionArea.objects.filter(inspection=OuterRef("pk"), local_authority__in=authorities)
         # The report's name only where it is not the service's (the same name is tested once: most are).
-        named = (
-            Q(service__name__icontains=text)
-            | (~Q(service_name=F("service__name")) & Q(service_name__icontains=text))
-            | Exists(areas)
+        named = Q(service__name__icontains=text) | (
+            ~Q(service_name=F("service__name")) & Q(service_name__icontains=text)
         )
         for field in fields:
             named |= Q(**{f"{field}__icontains": text})
-        return inspections.filter(named)
+        # The authorities last: a row that matched already does not read its areas.
+        return inspections.filter(named | Exists(areas))
     areas = InspectionArea.objects.filter(local_authority__name__icontains=text).order_by()
     services = Service.objects.filter(name__icontains=text).values("pk")
     lookups = [
