@@ -1196,9 +1196,6 @@ class InspectionAdmin(PlainActionCheckbox, DateHierarchyChecked, ReadOnlyHistory
         KeyFactInline,
     ]
 
-    # What the search reads besides the names the services list searches (inspections_matching).
-    ADMIN_SEARCH_FIELDS = ("service__slug", "lead_inspector", "title")
-
     def get_search_results(self, request: HttpRequest, queryset, search_term: str):
         # The services list's name search (inspections_matching: on PostgreSQL trigram-indexed lookups gathered by
         # id, or one pass over the rows for a word too short for a trigram) for each word, with the slug, lead
@@ -1209,7 +1206,13 @@ class InspectionAdmin(PlainActionCheckbox, DateHierarchyChecked, ReadOnlyHistory
         for word in smart_split(search_term):
             if word.startswith(('"', "'")) and word[0] == word[-1]:
                 word = unescape_string_literal(word)  # a quoted phrase, as Django's search reads it
-            queryset = inspections_matching(queryset, text=word, fields=self.ADMIN_SEARCH_FIELDS)
+            queryset = inspections_matching(
+                queryset,
+                text=word,
+                service_fields=("slug",),
+                fields=("lead_inspector", "title"),
+                each_service_once=True,
+            )
         return queryset, False
 
     def get_urls(self):

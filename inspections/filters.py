@@ -41,31 +41,49 @@ def standard_choices() -> list[tuple[str, str]]:
 TRIGRAM_LENGTH = 3
 
 
-def inspections_matching(inspections: QuerySet, *, text: str, fields: tuple[str, ...] = ()) -> QuerySet:
-    """``inspections`` whose service's name, the name their report gave the service, one of their local
-    authorities' names, or one of ``fields`` (lookups from an inspection, ``service__slug`` say) contains
-    ``text``, in any case.
+def inspections_matching(
+    inspections: QuerySet,
+    *,
+    text: str,
+    service_fields: tuple[str, ...] = (),
+    fields: tuple[str, ...] = (),
+    each_service_once: bool = False,
+) -> QuerySet:
+    """``inspections`` whose service's name or ``service_fields``, the name their report gave the service, one of
+    their local authorities' names or one of their own ``fields`` contains ``text``, in any case.
 
     The services list's name search and the admin's inspection search. Three characters or more: the matching
     inspections are gathered from one indexed lookup per name (on PostgreSQL, trigram indexes on ``UPPER(name)``)
     in one UNION, rather than testing every row. Fewer: no index can find them, and gathering every inspection
-    of every matching service (60,005 at national scale) cost more than testing the rows asked about (on the
-    services list, each service's latest: 10,005) in one pass, the service's own name first.
+    of every matching service (60,005 at national scale) cost more than testing the rows asked about in one pass:
+    through each row's service (one row per service, as the services list: a page sorted by name then stops at
+    its last row), or, ``each_service_once``, each service's names once for all its inspections (the admin's
+    list of every inspection).
     """
+    names = Q(name__icontains=text)
+    for field in service_fields:
+        names |= Q(**{f"{field}__icontains": text})
+    services = Service.objects.filter(names).values("pk")
+    areas = InspectionArea.objects.filter(local_authority__name__icontains=text).order_by()
     if len(text) < TRIGRAM_LENGTH:
-        # The row's own authorities (by the areas' index), so that a page sorted by name stops at its last row.
-        authorities = LocalAuthority.objects.filter(name__icontains=text).values("pk")
-        areas = InspectionArea.objects.filter(inspection=OuterRef("pk"), local_authority__in=authorities)
-        # The report's name only where it is not the service's (the same name is tested once: most are).
-        named = Q(service__name__icontains=text) | (
-            ~Q(service_name=F("service__name")) & Q(service_name__icontains=text)
-        )
+        if each_service_once:
+            named = Q(service_id__in=services) | Q(service_name__icontains=text)
+        else:
+            named = Q(service__name__icontains=text)
+            for field in service_fields:
+                named |= Q(**{f"service__{field}__icontains": text})
+            # The report's name only where it is not the service's (the same name is tested once: most are).
+            named |= ~Q(service_name=F("service__name")) & Q(service_name__icontains=text)
         for field in fields:
             named |= Q(**{f"{field}__icontains": text})
-        # The authorities last: a row that matched already does not read its areas.
-        return inspections.filter(named | Exists(areas))
-    areas = InspectionArea.objects.filter(local_authority__name__icontains=text).order_by()
-    services = Service.objects.filter(name__icontains=text).values("pk")
+        # The authorities last: a row that matched already does not need them. Row by row, each row's own (by the
+        # areas' index, so a page stops at its last row); else gathered once (PostgreSQL's estimate of a
+        # row-by-row test over every inspection is high enough to compile the query, which takes longer).
+        if each_service_once:
+            return inspections.filter(named | Q(pk__in=areas.values("inspection_id")))
+        authorities = LocalAuthority.objects.filter(name__icontains=text).values("pk")
+        own_areas = InspectionArea.objects.filter(inspection=OuterRef("pk"), local_authority__in=authorities)
+        return inspections.filter(named | Exists(own_areas))
     lookups = [
         Inspection.objects.filter(service_name__icontains=text),
         *(Inspection.objects.filter(**{f"{field}__icontains": text}) for field in fields),

@@ -20,6 +20,11 @@ def create_indexes(apps, schema_editor):
     schema_editor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
     for index, definition in INDEXES.items():
         schema_editor.execute(f"CREATE INDEX IF NOT EXISTS {index} ON {definition}")
+    # Statistics of the indexed expressions, which PostgreSQL gathers only when it analyses the table: without them
+    # it takes a search of the lead inspectors or titles to match thousands of inspections (a fixed guess) and
+    # reads all 60,005 to join them (26 ms for one match, instead of 0.2).
+    schema_editor.execute("ANALYZE inspections_inspection")
+    schema_editor.execute("ANALYZE inspections_service")
 
 
 def drop_indexes(apps, schema_editor):

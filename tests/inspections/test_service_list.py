@@ -200,28 +200,31 @@ def test_name_search_of_one_or_two_letters_finds_the_same_names_and_authorities(
     assert listed(client.get(URL, {"q": q})) == expected
 
 
-@pytest.mark.parametrize("q", ["a", "sw", "ta", "ze", "zes", "zest", "y", "yo", "you", "swansea", "Neath", "q", "Ju"])
+@pytest.mark.parametrize(
+    "q", ["a", "sw", "ta", "ze", "zes", "zest", "y", "yo", "you", "swansea", "Neath", "q", "Ju", "yv"]
+)
 def test_name_search_gives_the_same_rows_row_by_row_and_from_the_lookups(reports, monkeypatch, q):
-    """Text too short for a trigram is tested row by row; longer text is gathered from one lookup per name (both
-    ways on every database): the same inspections either way, for the list's latest rows and for every inspection."""
+    """Text too short for a trigram is tested row by row (through each row's service, or each service once);
+    longer text is gathered from one lookup per name. Forced each way on every database: the same inspections,
+    for the list's latest rows and for every inspection with the admin's fields."""
     from django.contrib.auth.models import AnonymousUser
 
     from inspections import filters
     from inspections.visibility import latest_inspections
 
     Inspection.objects.filter(service__slug="bromley").update(service_name="Zest Youth Offending Service")
-    extra = ("service__slug", "lead_inspector", "title")
     found = {}
     for way, length in (("row by row", 1_000), ("lookups", 1)):
         monkeypatch.setattr(filters, "TRIGRAM_LENGTH", length)
-        for name, rows, fields in (
-            ("latest", latest_inspections(user=AnonymousUser()), ()),
-            ("all", Inspection.objects.all(), extra),
-        ):
-            matching = filters.inspections_matching(rows, text=q, fields=fields)
-            found[way, name] = sorted(matching.values_list("service__slug", flat=True))
-    assert found["row by row", "latest"] == found["lookups", "latest"]
-    assert found["row by row", "all"] == found["lookups", "all"]
+        for once in (False, True):
+            for name, rows, extra in (
+                ("latest", latest_inspections(user=AnonymousUser()), {}),
+                ("all", Inspection.objects.all(), {"service_fields": ("slug",), "fields": ("lead_inspector", "title")}),
+            ):
+                matching = filters.inspections_matching(rows, text=q, each_service_once=once, **extra)
+                found[way, once, name] = sorted(matching.values_list("service__slug", flat=True))
+    for name in ("latest", "all"):
+        assert len({tuple(slugs) for (_, _, of), slugs in found.items() if of == name}) == 1, found
 
 
 def test_services_of_the_same_name_are_listed_by_id_on_every_page_and_export(client, reports):
