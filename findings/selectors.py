@@ -251,14 +251,16 @@ def _one_of(column: str, ids: list[int]) -> Q:
 
 def _matching_recommendations(*, inspections: QuerySet, standard: str, rating: str, choices: SearchChoices) -> QuerySet:
     """The recommendations that pass the filters, as ``_matching_findings``."""
+    if rating:
+        # A recommendation is filed under its inspection's overall rating: tested with the inspections it may come
+        # from (one index of ratings, then each one's recommendations), not through a second join to them.
+        inspections = inspections.filter(overall_rating_id__in=choices.grade_ids[rating])
     recommendations = Recommendation.objects.order_by().filter(inspection__in=inspections)
     if standard.startswith(DOMAIN_PREFIX):
         recommendations = recommendations.filter(domain_id__in=choices.domain_ids[standard])
     elif standard:
         # Recommendations are about a domain or the whole service, never one standard.
         recommendations = recommendations.none()
-    if rating:
-        recommendations = recommendations.filter(inspection__overall_rating_id__in=choices.grade_ids[rating])
     return recommendations
 
 
