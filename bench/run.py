@@ -175,6 +175,8 @@ def bench_pages() -> list[tuple[str, str, bool]]:
         (OVERVIEW_COMPUTED, "/", False),
         ("services", "/services/", False),
         ("services ?q=", f"/services/?q={word}", False),
+        # One letter: no trigram to look up, every listed row tested (inspections.filters.inspections_matching).
+        ("services ?q= (one letter)", "/services/?q=a", False),
         ("services ?rating=", "/services/?rating=Good", False),
         ("services ?standard=&standard_rating=", "/services/?standard=2.1&standard_rating=Inadequate", False),
         ("services ?framework=", "/services/?framework=standards-2018", False),
@@ -190,9 +192,14 @@ def bench_pages() -> list[tuple[str, str, bool]]:
         # A rare rating with a kind, and a standard with a rating: read through the filed rating's indexes.
         ("findings ?rating=&kind=", "/findings/?rating=Inadequate&kind=area_for_improvement", False),
         ("findings ?standard=&rating=", "/findings/?standard=2.1&rating=Inadequate", False),
+        # Words with a standard, and with a standard and a rating: one GIN index over the filters and the vector.
+        ("findings ?q=&standard=", "/findings/?q=risk&standard=2.1", False),
+        ("findings ?q=&standard=&rating=", "/findings/?q=assessment&rating=Good&standard=2.1", False),
         ("compare 3 services", f"/compare/?{compared}", False),
         ("services CSV export", "/services/?format=csv", False),
         ("admin inspection list", "/admin/inspections/inspection/", True),
+        ("admin inspection list ?q=", "/admin/inspections/inspection/?q=bay", True),
+        ("admin inspection list ?q= (one letter)", "/admin/inspections/inspection/?q=a", True),
         # The admin lists' sorts, a late page and searches that read every row before their indexes.
         ("admin inspection list by date", "/admin/inspections/inspection/?o=2", True),
         ("admin inspection list, last page", f"/admin/inspections/inspection/?p={last_page}", True),

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.db import connection
 from django.db.models import (
+    BigIntegerField,
     Case,
     CharField,
     F,
@@ -20,7 +21,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, Concat
+from django.db.models.functions import Cast, Coalesce, Concat
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -228,26 +229,38 @@ def _matching_findings(
         findings = findings.filter(kind=kind)
     if standard.startswith(DOMAIN_PREFIX):
         findings = findings.filter(
-            Q(domain_id__in=choices.domain_ids[standard]) | Q(standard_id__in=choices.standard_ids[standard])
+            _one_of("domain_id", choices.domain_ids[standard]) | _one_of("standard_id", choices.standard_ids[standard])
         )
     elif standard:
-        findings = findings.filter(standard_id__in=choices.standard_ids[standard])
+        findings = findings.filter(_one_of("standard_id", choices.standard_ids[standard]))
     if rating:
         # Stored on each finding and indexed with its kind (Finding.filed_rating): no judgement is read.
-        findings = findings.filter(filed_rating_id__in=choices.grade_ids[rating])
+        findings = findings.filter(_one_of("filed_rating_id", choices.grade_ids[rating]))
     return findings
+
+
+def _one_of(column: str, ids: list[int]) -> Q:
+    """``column`` (a foreign key) is one of ``ids``, compared as bigints, so that the GIN index over the filters
+    and the search vector (findings/migrations/0008) can take it with the words: btree_gin compares a bigint
+    column with bigints only (before PostgreSQL 18), and PostgreSQL reads ``IN (16)`` as ``= 16``, an integer
+    (a longer list takes the column's type)."""
+    if len(ids) == 1:
+        return Q(**{column: Cast(Value(ids[0]), BigIntegerField())})
+    return Q(**{f"{column}__in": ids})
 
 
 def _matching_recommendations(*, inspections: QuerySet, standard: str, rating: str, choices: SearchChoices) -> QuerySet:
     """The recommendations that pass the filters, as ``_matching_findings``."""
+    if rating:
+        # A recommendation is filed under its inspection's overall rating: tested with the inspections it may come
+        # from (one index of ratings, then each one's recommendations), not through a second join to them.
+        inspections = inspections.filter(overall_rating_id__in=choices.grade_ids[rating])
     recommendations = Recommendation.objects.order_by().filter(inspection__in=inspections)
     if standard.startswith(DOMAIN_PREFIX):
         recommendations = recommendations.filter(domain_id__in=choices.domain_ids[standard])
     elif standard:
         # Recommendations are about a domain or the whole service, never one standard.
         recommendations = recommendations.none()
-    if rating:
-        recommendations = recommendations.filter(inspection__overall_rating_id__in=choices.grade_ids[rating])
     return recommendations
 
 

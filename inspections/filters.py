@@ -6,14 +6,17 @@ Every filter is a GET parameter, so a filtered list is a shareable URL:
 
 import django_filters
 from django import forms
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.db.models.functions import ExtractYear
 
-from inspections.models import Inspection, InspectionArea, Nation, Service, inspection_date
+from inspections.models import Inspection, InspectionArea, LocalAuthority, Nation, Service, inspection_date
 from ratings.models import Judgement
 from ratings.selectors import framework_choices, framework_id, grade_ids, grade_names, standard_ids, standard_labels
 
 MAX_TEXT = 200
+# Then the service's id: two services may share a name, and a list whose order depends on the query's plan would
+# change between pages (the service_by_name index holds both).
+BY_NAME = ("service__name", "service_id")
 SORTS = {
     "name": ("service__name", "Service name (A to Z)"),
     "-name": ("-service__name", "Service name (Z to A)"),
@@ -31,6 +34,67 @@ def grade_choices() -> list[tuple[str, str]]:
 
 def standard_choices() -> list[tuple[str, str]]:
     return list(standard_labels().items())
+
+
+# pg_trgm indexes (inspections/migrations/0007, 0010) find a substring of three characters or more; a shorter one has
+# no trigram, and the index would hand back every row.
+TRIGRAM_LENGTH = 3
+
+
+def inspections_matching(
+    inspections: QuerySet,
+    *,
+    text: str,
+    service_fields: tuple[str, ...] = (),
+    fields: tuple[str, ...] = (),
+    each_service_once: bool = False,
+) -> QuerySet:
+    """``inspections`` whose service's name or ``service_fields``, the name their report gave the service, one of
+    their local authorities' names or one of their own ``fields`` contains ``text``, in any case.
+
+    The services list's name search and the admin's inspection search. Three characters or more: the matching
+    inspections are gathered from one indexed lookup per name (on PostgreSQL, trigram indexes on ``UPPER(name)``)
+    in one UNION, rather than testing every row. Fewer: no index can find them, and gathering every inspection
+    of every matching service (60,005 at national scale) cost more than testing the rows asked about in one pass:
+    through each row's service (one row per service, as the services list: a page sorted by name then stops at
+    its last row), or, ``each_service_once``, each service's names once for all its inspections (the admin's
+    list of every inspection).
+    """
+    names = Q(name__icontains=text)
+    for field in service_fields:
+        names |= Q(**{f"{field}__icontains": text})
+    services = Service.objects.filter(names).values("pk")
+    areas = InspectionArea.objects.filter(local_authority__name__icontains=text).order_by()
+    if len(text) < TRIGRAM_LENGTH:
+        if each_service_once:
+            named = Q(service_id__in=services) | Q(service_name__icontains=text)
+        else:
+            named = Q(service__name__icontains=text)
+            for field in service_fields:
+                named |= Q(**{f"service__{field}__icontains": text})
+            # The report's name only where it is not the service's (the same name is tested once: most are).
+            named |= ~Q(service_name=F("service__name")) & Q(service_name__icontains=text)
+        for field in fields:
+            named |= Q(**{f"{field}__icontains": text})
+        # The authorities last: a row that matched already does not need them. Row by row, each row's own (by the
+        # areas' index, so a page stops at its last row); else gathered once (PostgreSQL's estimate of a
+        # row-by-row test over every inspection is high enough to compile the query, which takes longer).
+        if each_service_once:
+            return inspections.filter(named | Q(pk__in=areas.values("inspection_id")))
+        authorities = LocalAuthority.objects.filter(name__icontains=text).values("pk")
+        own_areas = InspectionArea.objects.filter(inspection=OuterRef("pk"), local_authority__in=authorities)
+        return inspections.filter(named | Exists(own_areas))
+    lookups = [
+        Inspection.objects.filter(service_name__icontains=text),
+        *(Inspection.objects.filter(**{f"{field}__icontains": text}) for field in fields),
+    ]
+    matching = (
+        Inspection.objects.filter(service_id__in=services)
+        .order_by()
+        .values("pk")
+        .union(*(lookup.order_by().values("pk") for lookup in lookups), areas.values("inspection_id"))
+    )
+    return inspections.filter(pk__in=matching)
 
 
 class ServiceFilterForm(forms.Form):
@@ -105,24 +169,7 @@ class ServiceFilter(django_filters.FilterSet):
 
     def filter_text(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         value = value.strip()
-        if not value:
-            return queryset
-        # The inspections that match, gathered from three indexed lookups (on PostgreSQL, trigram indexes:
-        # inspections/migrations/0007) instead of testing every listed row: those of a service of that name, those
-        # whose report gave the service that name, and those covering an authority of that name.
-        services = Service.objects.filter(name__icontains=value).values("pk")
-        matching = (
-            Inspection.objects.filter(service_id__in=services)
-            .order_by()
-            .values("pk")
-            .union(
-                Inspection.objects.filter(service_name__icontains=value).order_by().values("pk"),
-                InspectionArea.objects.filter(local_authority__name__icontains=value)
-                .order_by()
-                .values("inspection_id"),
-            )
-        )
-        return queryset.filter(pk__in=matching)
+        return inspections_matching(queryset, text=value) if value else queryset
 
     def filter_standard(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         # Both parameters go into one condition: the same judgement must have that standard and that rating.
@@ -135,10 +182,10 @@ class ServiceFilter(django_filters.FilterSet):
         return queryset.filter(Exists(judgements))
 
     def filter_sort(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        return queryset.order_by(SORTS[value][0], "service__name")
+        return queryset.order_by(SORTS[value][0], *BY_NAME)
 
     def filter_queryset(self, queryset: QuerySet) -> QuerySet:
         queryset = super().filter_queryset(queryset)
         if not self.form.cleaned_data.get("sort"):
-            queryset = queryset.order_by("service__name")
+            queryset = queryset.order_by(*BY_NAME)
         return queryset

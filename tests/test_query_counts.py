@@ -18,6 +18,7 @@ PUBLIC_PAGES = [
     "/",
     "/services/",
     "/services/?q=bay",
+    "/services/?q=a",
     "/services/?rating=Good",
     "/services/?standard=2.1&standard_rating=Inadequate",
     "/services/?framework=standards-2018",
@@ -28,6 +29,7 @@ PUBLIC_PAGES = [
     "/services/?format=json",
     "/services/western-bay/",
     "/findings/?q=assessment",
+    "/findings/?q=risk&standard=2.1&rating=Inadequate",
     "/findings/?kind=strength",
     "/compare/?services=western-bay&services=warwickshire",
 ]
@@ -62,6 +64,8 @@ def test_admin_pages_run_as_many_queries_with_more_data(client, reports, inspect
     western_bay = Inspection.objects.get(service__slug="western-bay").pk
     urls = [
         "/admin/inspections/inspection/",
+        "/admin/inspections/inspection/?q=bay",
+        "/admin/inspections/inspection/?q=a",
         f"/admin/inspections/inspection/{western_bay}/change/",
         f"/admin/inspections/inspection/{western_bay}/change/?findings_page=4",
         "/admin/findings/finding/",

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('findings', '0007_finding_filed_rating'),
+        ('findings', '0008_finding_filters_search_vector_gin'),
     ]
 
     operations = [

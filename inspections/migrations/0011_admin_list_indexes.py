@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('inspections', '0009_data_version'),
+        ('inspections', '0010_admin_search_trigram_indexes'),
         ('ratings', '0003_judgement_rating_index'),
     ]
 

@@ -117,6 +117,12 @@ def test_search_without_a_kind_finds_findings_and_recommendations(client):
         ({"kind": "area_for_improvement", "rating": "Inadequate"}, [("western-bay", 14)]),  # domain: overall rating
         ({"kind": "recommendation", "rating": "Good"}, [("warwickshire", 4)]),
         ({"service": "swindon", "kind": "quote"}, [("swindon", 15)]),
+        # Words with filters (on PostgreSQL from one GIN index, ids compared as bigints: findings.selectors._one_of):
+        # a standard that is one id, a rating on two scales (two ids), a domain and its standards.
+        ({"q": "AssetPlus", "standard": "2.1"}, [("western-bay", 2)]),  # an explanation and a quote
+        ({"q": "AssetPlus", "standard": "2.1", "rating": "Good"}, []),
+        ({"q": "AssetPlus", "rating": "Good"}, [("warwickshire", 3), ("western-bay", 1)]),
+        ({"q": "AssetPlus", "standard": "domain-2"}, [("western-bay", 5)]),
     ],
 )
 def test_search_filters_by_standard_rating_and_service(client, params, expected):

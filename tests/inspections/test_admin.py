@@ -257,6 +257,33 @@ def test_list_pages_filter_and_search(client, reports, inspector):
 
 
 @pytest.mark.parametrize(
+    ("q", "expected"),
+    [
+        ("Swansea", ["western-bay"]),  # a local authority
+        ("e", ["western-bay", "warwickshire", "swindon", "northamptonshire", "bromley"]),
+        ("yv", ["western-bay"]),  # the lead inspector, Yvonne McGuckian
+        ("northamp", ["northamptonshire"]),  # the slug (and the name)
+        ("screening", ["northamptonshire"]),  # the report's title
+        ('"youth justice"', ["western-bay", "warwickshire"]),  # a phrase: each service's name
+        ("youth justice", ["western-bay", "warwickshire"]),  # every word, in any field
+        ("swansea bridgend", ["western-bay"]),  # each word in another authority of the same inspection
+        ("swansea bromley", []),
+        ("sw ay", ["western-bay"]),  # Swansea, Western Bay
+        ("zest", ["bromley"]),  # the name the report gave
+    ],
+)
+def test_inspection_list_search_finds_each_word_in_a_name_slug_inspector_title_or_authority(
+    client, reports, inspector, q, expected
+):
+    Inspection.objects.filter(service__slug="bromley").update(service_name="Zest Youth Offending Service")
+    client.force_login(inspector)
+    changelist = client.get(reverse("admin:inspections_inspection_changelist"), {"q": q}).context["cl"]
+    slugs = [inspection.service.slug for inspection in changelist.result_list]
+    assert sorted(slugs) == sorted(expected)  # each once (no DISTINCT: no join to the authorities)
+    assert changelist.result_count == len(expected)
+
+
+@pytest.mark.parametrize(
     ("part", "value"),
     [
         ("year", "99999999999999999999"),

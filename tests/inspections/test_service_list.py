@@ -7,7 +7,7 @@ import json
 import pytest
 from django.urls import reverse
 
-from inspections.models import Inspection, InspectionStatus
+from inspections.models import Inspection, InspectionStatus, Service
 
 pytestmark = pytest.mark.integration
 URL = reverse("service_list")
@@ -182,6 +182,64 @@ def test_a_service_whose_latest_inspection_is_a_draft_shows_its_latest_published
 
     response = client.get(URL, {"q": "western"})
     assert [(i.service.slug, i.date_label) for i in response.context["page_obj"]] == [("western-bay", "March 2019")]
+
+
+@pytest.mark.parametrize(
+    ("q", "expected"),
+    [
+        ("sw", ["swindon", "western-bay"]),  # Swindon's name, Western Bay's authority Swansea
+        ("ta", ["western-bay"]),  # an authority only: Neath Port Talbot
+        ("ZE", ["bromley"]),  # the name Bromley's report gave only ("Zest"), in another case
+        ("zest", ["bromley"]),
+        ("a", ["northamptonshire", "swindon", "warwickshire", "western-bay"]),  # not "Bromley ... Service"
+        ("q", []),
+    ],
+)
+def test_name_search_of_one_or_two_letters_finds_the_same_names_and_authorities(client, reports, q, expected):
+    Inspection.objects.filter(service__slug="bromley").update(service_name="Zest Youth Offending Service")
+    assert listed(client.get(URL, {"q": q})) == expected
+
+
+@pytest.mark.parametrize(
+    "q", ["a", "sw", "ta", "ze", "zes", "zest", "y", "yo", "you", "swansea", "Neath", "q", "Ju", "yv"]
+)
+def test_name_search_gives_the_same_rows_row_by_row_and_from_the_lookups(reports, monkeypatch, q):
+    """Text too short for a trigram is tested row by row (through each row's service, or each service once);
+    longer text is gathered from one lookup per name. Forced each way on every database: the same inspections,
+    for the list's latest rows and for every inspection with the admin's fields."""
+    from django.contrib.auth.models import AnonymousUser
+
+    from inspections import filters
+    from inspections.visibility import latest_inspections
+
+    Inspection.objects.filter(service__slug="bromley").update(service_name="Zest Youth Offending Service")
+    found = {}
+    for way, length in (("row by row", 1_000), ("lookups", 1)):
+        monkeypatch.setattr(filters, "TRIGRAM_LENGTH", length)
+        for once in (False, True):
+            for name, rows, extra in (
+                ("latest", latest_inspections(user=AnonymousUser()), {}),
+                ("all", Inspection.objects.all(), {"service_fields": ("slug",), "fields": ("lead_inspector", "title")}),
+            ):
+                matching = filters.inspections_matching(rows, text=q, each_service_once=once, **extra)
+                found[way, once, name] = sorted(matching.values_list("service__slug", flat=True))
+    for name in ("latest", "all"):
+        assert len({tuple(slugs) for (_, _, of), slugs in found.items() if of == name}) == 1, found
+
+
+def test_services_of_the_same_name_are_listed_by_id_on_every_page_and_export(client, reports):
+    from inspections.services import documents_load
+    from tests.conftest import report_document
+
+    twin = report_document("swindon")
+    twin["service"] = {**twin["service"], "slug": "swindon-twin"}
+    documents_load(documents=[("twin.json", twin)])
+    first, second = Service.objects.filter(name="Swindon Youth Offending Team").order_by("pk")
+    for params in ({}, {"q": "sw"}, {"q": "swindon"}, {"sort": "-date", "framework": "fji-2015"}):
+        slugs = [slug for slug in listed(client.get(URL, params)) if slug.startswith("swindon")]
+        assert slugs == [first.slug, second.slug], params
+    rows = csv.DictReader(io.StringIO(body(client.get(URL, {"format": "csv", "q": "swin"}))))
+    assert [row["slug"] for row in rows] == [first.slug, second.slug]
 
 
 def test_list_runs_a_fixed_number_of_queries(client, reports, django_assert_num_queries):
