@@ -572,7 +572,7 @@ def test_the_inspections_own_fields_written_in_python_are_the_html_of_djangos_wi
     client.force_login(inspector)
     url = change_url(inspection_of(slug))
     plain = _fieldsets_with_sorted_attributes(client.get(url).content.decode())
-    monkeypatch.setattr(inspections.admin, "_plain_widget", lambda field: None)
+    monkeypatch.setattr(inspections.admin, "plain_widget", lambda field: None)
     monkeypatch.setattr(inspections.admin.KnownLabelsAutocomplete, "render", AutocompleteSelect.render)
     monkeypatch.setattr(inspections.admin.LabelsWrittenInPython, "render", forms.ModelForm.render)
     django_widgets = _fieldsets_with_sorted_attributes(client.get(url).content.decode())
