@@ -14,10 +14,11 @@ import re
 from django.contrib import admin
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.postgres.expressions import ArraySubquery
 from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
 from django.db import connections
-from django.db.models import QuerySet
+from django.db.models import F, Lookup, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils.functional import cached_property
 from django.utils.html import conditional_escape, format_html
@@ -60,15 +61,27 @@ class PlainActionCheckbox:
         )
 
 
+class AnyOf(Lookup):
+    """PostgreSQL's ``value = ANY(array)``: the array (a subquery's) is worked out once, then looked up."""
+
+    lookup_name = "any_of"
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs} = ANY({rhs})", (*lhs_params, *rhs_params)
+
+
 class KeysFirstPaginator(Paginator):
     """Reads a page as ``WHERE id IN (the page's ids in the list's order)``, one query: the ids come from the
     narrowest index that gives the order (no joins but those the order and filters need), and only the page's
     rows are read and joined. A late page skips its offset over index entries instead of whole joined rows, and
-    a sort no index can give (the inspections by rating) sorts ids, not rows.
+    a sort no index can give sorts ids, not rows.
 
-    The list's filters are tested again on the page's rows: a filter must not make that costly (a key facts
-    search of the services as a subquery did: PostgreSQL ran it over every key fact before joining the page's
-    ids, 0.6 s)."""
+    The list's filters are tested again on the page's rows. On PostgreSQL the ids are an array worked out first
+    (``= ANY(ARRAY(...))``), so the page's rows are read by their primary key: as ``IN (...)``, PostgreSQL planned
+    those filters for every row of the table before keeping the page's (the inspections searched for "a": 75 ms
+    for 50 rows, 9 ms by the array)."""
 
     def page(self, number):
         # Django's Paginator.page, but for the slice of the list.
@@ -78,7 +91,11 @@ class KeysFirstPaginator(Paginator):
         if top + self.orphans >= self.count:
             top = self.count
         keys = self.object_list.values("pk")[bottom:top]
-        return self._get_page(self.object_list.filter(pk__in=keys), number, self)
+        if connections[self.object_list.db].vendor == "postgresql":
+            on_page = AnyOf(F("pk"), ArraySubquery(keys))
+        else:
+            on_page = Q(pk__in=keys)
+        return self._get_page(self.object_list.filter(on_page), number, self)
 
 
 class CappedCountPaginator(KeysFirstPaginator):
