@@ -73,9 +73,10 @@ class AuditEntry:
 def inspection_audit(*, inspection) -> list[AuditEntry]:
     """Every change to an inspection and to everything under it, newest first, with field-level before → after.
 
-    Read from django-simple-history's tables, which keep rows that were deleted since: one query per table for the
-    history and one per related table to name what foreign keys point at (none for the inspection's service, read
-    with it, nor for a framework's rows, named from the catalogues kept in the process), however long the history.
+    Read from django-simple-history's tables, which keep rows that were deleted since: one query per table, however
+    long the history. What a foreign key points at is named from the framework catalogues kept in the process
+    (grades, standards, key questions, domains, frameworks) or from the row joined to the history's (a service,
+    a local authority).
     """
     from findings.models import Finding, Recommendation
     from inspections.models import Inspection, InspectionArea, KeyFact
@@ -91,13 +92,16 @@ def inspection_audit(*, inspection) -> list[AuditEntry]:
         (KeyFact, {"inspection_id": inspection.pk}),
     ]
     entries: list[AuditEntry] = []
-    known = _rows_at_hand(inspection)
+    catalogued = _catalogue_rows()
     for model, lookup in tables:
-        records = list(
-            model.history.filter(**lookup).select_related("history_user").order_by("id", "history_date", "history_id")
-        )
         fields = _audited_fields(model)
-        names = _related_names(model, fields, records, known)
+        joined = [f.name for f in fields if f.is_relation and f.related_model not in catalogued]
+        records = list(
+            model.history.filter(**lookup)
+            .select_related("history_user", *joined)
+            .order_by("id", "history_date", "history_id")
+        )
+        names = _related_names(fields, records, catalogued)
         previous = {}
         for record in records:
             before = previous.get(record.id)
@@ -125,29 +129,26 @@ def _audited_fields(model) -> list:
     ]
 
 
-def _related_names(model, fields, records, known: dict[type, dict]) -> dict:
-    """For each foreign key, the names of the rows it points at: from ``known`` rows, any other read once per
-    related table."""
+def _related_names(fields, records, catalogued: dict[type, dict]) -> dict:
+    """For each foreign key, the names of the rows it points at: a framework's from the catalogues, any other from
+    the rows joined to the history's (none for a row deleted since: its id is shown)."""
     names = {}
     for model_field in fields:
         if not model_field.is_relation:
             continue
-        ids = {getattr(record, model_field.attname) for record in records} - {None}
-        at_hand = known.get(model_field.related_model, {})
-        related = [at_hand[pk] for pk in ids if pk in at_hand]
-        if len(related) < len(ids):
-            related += model_field.related_model.objects.filter(pk__in=ids - at_hand.keys())
-        names[model_field.attname] = {row.pk: _related_label(row) for row in related}
+        rows = catalogued.get(model_field.related_model)
+        if rows is None:
+            rows = {row.pk: row for record in records if (row := getattr(record, model_field.name)) is not None}
+        names[model_field.attname] = {pk: _related_label(row) for pk, row in rows.items()}
     return names
 
 
-def _rows_at_hand(inspection) -> dict[type, dict]:
-    """Rows the history's foreign keys point at that need no query of their own, by model and id: the inspection's
-    service (read with it), and every framework with its grades, domains, standards and key questions (from the
-    catalogues kept in the process)."""
+def _catalogue_rows() -> dict[type, dict]:
+    """Every framework with its grades, domains, standards and key questions, by model and id, from the
+    catalogues kept in the process: what most of the history's foreign keys point at, with no query."""
     from ratings.selectors import framework_catalogues
 
-    rows: dict[type, dict] = {type(inspection.service): {inspection.service_id: inspection.service}}
+    rows: dict[type, dict] = {}
     for catalogue in framework_catalogues().values():
         parts = [catalogue.grades, catalogue.domains, catalogue.standards, catalogue.key_questions]
         for row in [catalogue.framework, *(row for part in parts for row in part.values())]:
