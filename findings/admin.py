@@ -85,6 +85,10 @@ class TextListAdmin(PlainActionCheckbox, PublishedUnlessInspector, ReadOnlyHisto
         "To see one service's rows, type its name under 'By service'."
     )
 
+    def get_queryset(self, request: HttpRequest):
+        # The search vector is searched, never shown: a page's rows are read without it.
+        return super().get_queryset(request).defer("search_vector")
+
     def get_search_results(self, request: HttpRequest, queryset, search_term: str):
         # On PostgreSQL from the stored search vector's GIN index; elsewhere (SQLite) Django's search of the fields.
         if not search_is_full_text() or not search_term.strip():

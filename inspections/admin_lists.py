@@ -9,6 +9,7 @@ facts) a list reads a page's keys before its rows (``KeysFirstPaginator``), coun
 (``CappedCountPaginator``) and offers a column's values from an index (``IndexedValuesFilter``).
 """
 
+import math
 import re
 
 from django.contrib import admin
@@ -114,6 +115,15 @@ class CappedCountPaginator(KeysFirstPaginator):
     @property
     def capped(self) -> bool:
         return self.count > self.cap
+
+    @cached_property
+    def num_pages(self) -> int:
+        # The pages of the first ``cap`` rows: the one row counted past the cap only says that there are more.
+        return super().num_pages if not self.capped else math.ceil(self.cap / self.per_page)
+
+    @property
+    def cap_text(self) -> str:
+        return f"{self.cap:,}"
 
 
 def distinct_values(rows: QuerySet, field_name: str) -> list:

@@ -158,6 +158,33 @@ def test_the_key_facts_list_counts_no_more_than_the_cap_a_page_of_fifty(client, 
     assert len(listed(client.get(KEY_FACTS))) == min(50, KeyFact.objects.count())
 
 
+def test_a_capped_list_pages_to_its_cap_and_says_more_than_in_its_search_box(client, inspector, monkeypatch):
+    monkeypatch.setattr(CappedCountPaginator, "cap", 6)
+    monkeypatch.setattr(KeyFactAdmin, "list_per_page", 3)
+    client.force_login(inspector)
+    response = client.get(KEY_FACTS, {"q": "rate"})
+    html = " ".join(response.content.decode().split())
+    assert KeyFact.objects.filter(measure__icontains="rate").count() > 6
+    assert response.context["cl"].paginator.num_pages == 2  # the pages of the first six; none for the seventh
+    assert '<span class="small quiet">More than 6 results (<a href="?">Show all</a>)</span>' in html
+    assert "More than 6 key facts: filter or search to narrow them." in html
+    assert '<a href="?p=2&amp;q=rate" class="end">2</a>' in html and "p=3" not in html
+
+
+def test_the_inspections_list_counts_a_search_as_far_as_the_cap_and_itself_in_full(
+    client, inspector, draft, monkeypatch
+):
+    monkeypatch.setattr(CappedCountPaginator, "cap", 2)
+    client.force_login(inspector)
+    searched = client.get(INSPECTIONS, {"q": "o"})  # every report's service has an "o" in its name
+    html = " ".join(searched.content.decode().split())
+    assert len(listed(searched)) == Inspection.objects.count() > 2
+    assert '<span class="small quiet">More than 2 results' in html
+    assert "More than 2 inspections: filter or search to narrow them." in html
+    whole = " ".join(client.get(INSPECTIONS).content.decode().split())
+    assert f"{Inspection.objects.count()} inspections" in whole and "More than" not in whole
+
+
 @pytest.mark.parametrize("term", ["bay", "swansea", "western bay", "swindon-", "BROM", "zzz"])
 def test_the_services_search_finds_a_name_a_slug_or_an_authority(client, inspector, term):
     client.force_login(inspector)
