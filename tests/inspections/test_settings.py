@@ -71,11 +71,11 @@ def test_the_wsgi_application_freezes_what_it_loaded_and_collects_garbage_less_o
 
 
 @pytest.mark.integration
-def test_the_wsgi_application_collects_a_requests_garbage_when_its_response_is_sent():
+def test_the_wsgi_application_collects_the_last_requests_garbage_as_the_next_starts():
     script = """
 import gc, weakref
 import inspections.wsgi
-from django.core.signals import request_finished
+from django.core.signals import request_started
 
 class Node:
     pass
@@ -85,12 +85,12 @@ node.itself = node
 alive = weakref.ref(node)
 del node
 print(alive() is not None)
-request_finished.send(sender=None)
+request_started.send(sender=None)
 print(alive() is None, gc.get_count()[0] < 100)
 for _ in range(50):
     gc.collect(0)  # as fifty requests would
 before = gc.get_count()
-request_finished.send(sender=None)
+request_started.send(sender=None)
 after = gc.get_count()
 print(before[1] >= gc.get_threshold()[1], after[1], after[2] - before[2])
 """
