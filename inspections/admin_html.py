@@ -208,6 +208,14 @@ class PlainCheckboxInput(PlainInput, forms.CheckboxInput):
         return super().render(name, value, attrs, renderer)
 
 
+class PlainAdminDateInput(PlainInput, admin.widgets.AdminDateWidget):
+    """The admin's date box, as its template writes it (``<p class="date">``): the value formatted as Django's
+    date input formats it; the calendar comes from its media and its "vDateField" class, as before."""
+
+    def render_written(self, name, value, attributes: str) -> str:
+        return SafeString(f'<p class="date">{super().render_written(name, value, attributes)}</p>')
+
+
 # Most specific first: the admin's own widgets (AdminTextInputWidget, AdminIntegerFieldWidget) are subclasses.
 PLAIN_WIDGETS = (
     (forms.CheckboxInput, PlainCheckboxInput),
@@ -218,14 +226,18 @@ PLAIN_WIDGETS = (
 
 
 def plain_widget(field) -> None:
-    """Swap a form field's input, select or textarea for the same widget written out in Python (same attributes,
-    same HTML). Dates keep Django's widget: it formats its value and brings the calendar."""
+    """Swap a form field's input, select, textarea or admin date box for the same widget written out in Python
+    (same attributes, same HTML). Other date and time widgets stay Django's."""
     # A related row's select sits inside the admin's add/change links.
     holder = field.widget if isinstance(field.widget, RelatedFieldWidgetWrapper) else field
     widget = holder.widget
-    if isinstance(widget, (PlainInput, PlainSelect, PlainTextarea, forms.widgets.DateTimeBaseInput)):
+    if isinstance(widget, (PlainInput, PlainSelect, PlainTextarea)):
         return
-    if type(widget) is forms.Select:
+    if type(widget) is admin.widgets.AdminDateWidget:
+        holder.widget = PlainAdminDateInput(attrs=widget.attrs, format=widget.format)
+    elif isinstance(widget, forms.widgets.DateTimeBaseInput):
+        return
+    elif type(widget) is forms.Select:
         holder.widget = PlainSelect(attrs=widget.attrs, choices=widget.choices)
     elif type(widget) in (forms.Textarea, admin.widgets.AdminTextareaWidget):
         holder.widget = PlainTextarea(attrs=widget.attrs)
