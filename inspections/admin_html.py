@@ -66,7 +66,7 @@ def select_html(widget: dict) -> SafeString:
             html.append(f'\n  <optgroup label="{escape_html(group_name)}">')
         html.extend(
             f'\n  <option value="{escape_html(str(option["value"]))}"'
-            f"{attributes_as_template_writes(option['attrs'])}>{escape_html(option['label'])}</option>"
+            f"{attributes_as_template_writes(option['attrs'])}>{escape_html(option['label'])}</option>\n"
             for option in options
         )
         if group_name:
@@ -87,10 +87,11 @@ def attributes_html(attrs: dict) -> str:
 class SharedChoices(BaseChoiceIterator):
     """A choice list shared by every form of a page: Django copies a field's choices into each of its forms, and
     for a few hundred inline rows that copying (of the rows behind the choices) cost more than rendering them.
-    Its options' HTML is written once (``options_html``), and each select only marks its chosen one."""
+    Its options' HTML is written once (``options_html``), and once for each choice made (``options_chosen``)."""
 
     def __init__(self, choices):
         self.choices = tuple(choices)
+        self._options_chosen: dict[frozenset[str], str] = {}
 
     def __iter__(self):
         return iter(self.choices)
@@ -122,6 +123,21 @@ class SharedChoices(BaseChoiceIterator):
             )
         return options
 
+    def options_chosen(self, chosen: frozenset[str]) -> str:
+        """Every option, the first whose value is ``chosen`` marked selected (as a single select marks it): written
+        once for each choice, as a page's selects repeat a few values (a kind, a standard) row after row."""
+        html = self._options_chosen.get(chosen)
+        if html is None:
+            found, options = False, []
+            for option_value, option, selected in self.options_html:
+                if not found and option_value in chosen:
+                    options.append(selected)
+                    found = True
+                else:
+                    options.append(option)
+            html = self._options_chosen[chosen] = "".join(options)
+        return html
+
 
 class PlainSelect(forms.Select):
     """A select written out in Python rather than through a template per option.
@@ -142,17 +158,8 @@ class PlainSelect(forms.Select):
 
     def render_written(self, name, value, attributes: str) -> str:
         """The select, its attributes already written (``attributes_html``)."""
-        options = self.choices.options_html
-        chosen = set(self.format_value(value))
-        found = False
-        html = []
-        for option_value, option, selected in options:
-            if not found and option_value in chosen:
-                html.append(selected)
-                found = True  # a single select marks the first match only, as Django's does
-            else:
-                html.append(option)
-        return SafeString(f'<select name="{escape_html(name)}"{attributes}>{"".join(html)}</select>')
+        options = self.choices.options_chosen(frozenset(self.format_value(value)))
+        return SafeString(f'<select name="{escape_html(name)}"{attributes}>{options}</select>')
 
     def _render_each_option(self, name, value, attrs):
         return select_html(self.get_context(name, value, attrs)["widget"])
