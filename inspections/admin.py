@@ -177,14 +177,11 @@ class CompactFormSet(BaseInlineFormSet, RowIdFormSet):
         for field in form.fields.values():
             plain_widget(field)
 
-    def new_empty_form(self) -> forms.BaseForm:
-        """A form of its own for a new row ("__prefix__" for its number), as Django's empty_form builds each time."""
-        return super().empty_form
-
     @cached_property
     def empty_form(self):
-        # Read some forty times a page (the media, the new-row template, the rows' layout): one is built.
-        return self.new_empty_form()
+        # Read some forty times a page (the media, the new-row template, the rows' layout, the stored rows' writer):
+        # one is built, where Django's builds one each time.
+        return super().empty_form
 
     # Every row has the same fields: asked of the first row, Django builds every row's form to answer, which a page
     # being shown does not otherwise need (StoredRowWriter).

@@ -316,7 +316,9 @@ class StoredRowWriter:
 
     def __init__(self, inline_admin_formset: "CompactInlineAdminFormSet", *, deletable: bool):
         formset = inline_admin_formset.formset
-        self.form = form = formset.new_empty_form()  # its own: each row's values are put in its initial
+        # The formset's own empty form (a new row's template too): each row's values are put in its initial while
+        # that row is written, and its own put back after (its bound fields read theirs when first asked, below).
+        self.form = form = formset.empty_form
         self.placeholder = formset.add_prefix("__prefix__")
         self.prefix = formset.prefix
         self.opts = inline_admin_formset.opts
@@ -390,10 +392,17 @@ class StoredRowWriter:
         return column.widget.render(name=html_name, value=value, attrs=attrs, renderer=self.form.renderer)
 
     def row(self, index: int, instance) -> str:
-        form = self.form
-        row_prefix = f"{self.prefix}-{index}"
+        form, its_own = self.form, self.form.initial
         # What a stored row's form starts from (BaseModelForm.__init__); the formset gives stored rows no initial.
         form.initial = model_to_dict(instance, form._meta.fields, form._meta.exclude)
+        try:
+            return self._row(index, instance)
+        finally:
+            form.initial = its_own
+
+    def _row(self, index: int, instance) -> str:
+        form = self.form
+        row_prefix = f"{self.prefix}-{index}"
 
         def value(column: ColumnInput):
             if column.name == self.pk_name:
