@@ -66,8 +66,9 @@ def related(a: str, b: str) -> bool:
 
 
 @st.composite
-def damaged_document(draw) -> tuple[dict, str, str]:
-    """A seed document with one value damaged: (document, path of the damage, what was done)."""
+def damaged_document(draw) -> tuple[dict, str, str, str, str | None]:
+    """A seed document with one value damaged: (document, path of the damage, what was done, the path of the object
+    that holds it, that object's code if it has one)."""
     document = json.loads(json.dumps(DOCUMENTS[draw(st.sampled_from(SLUGS))]))
     paths = [(path, keys) for path, keys in every_path(document) if keys]
     path, keys = draw(st.sampled_from(paths))
@@ -87,7 +88,22 @@ def damaged_document(draw) -> tuple[dict, str, str]:
     else:
         action = "replace"
         container[last] = draw(st.sampled_from(HOSTILE_VALUES))
-    return document, path, action
+    owner = path[: -len(f".{last}")] if isinstance(last, str) else path[: -len(f"[{last}]")]
+    code = container.get("code") if isinstance(container, dict) and isinstance(container.get("code"), str) else None
+    return document, path, action, owner, code
+
+
+def names_the_damage(path: str, owner: str, code: str | None, problems: list[tuple[str, str]]) -> bool:
+    """A problem at the damage (its own path, the object that lost a key, the key that was added), at another field
+    of the object that holds it (a comparator_value damaged is refused at the comparator it needs), or naming that
+    object by its code (a key question's % damaged is refused at the judgement it no longer supports, "the lowest
+    key question (2.1.1 at 3%)")."""
+    for problem_path, message in problems:
+        if related(path, problem_path) or (owner != "$" and related(owner, problem_path)):
+            return True
+        if code and f"({code} at" in message:
+            return True
+    return False
 
 
 def row_counts() -> dict[str, int]:
@@ -97,7 +113,7 @@ def row_counts() -> dict[str, int]:
 
 @given(damage=damaged_document())
 def test_a_damaged_document_loads_or_is_refused_naming_the_place(tmp_path_factory, damage):
-    document, path, action = damage
+    document, path, action, owner, code = damage
     file = tmp_path_factory.mktemp("damaged") / "report.json"
     # ensure_ascii: a lone surrogate or NUL travels as a \\u escape, as a hostile file would spell it.
     file.write_text(json.dumps(document, ensure_ascii=True), encoding="utf-8")
@@ -110,6 +126,38 @@ def test_a_damaged_document_loads_or_is_refused_naming_the_place(tmp_path_factor
             assert problem_path.startswith("$") and message.strip()
         assert str(refused).startswith(f"{file}: $")
         if action != "repeat":
-            # The damage is named: its own path, the object that lost a key, or the key that was added.
-            assert any(related(path, problem_path) for problem_path, _ in refused.problems), (path, refused)
+            assert names_the_damage(path, owner, code, refused.problems), (path, refused)
         assert row_counts() == before
+
+
+def refusal(tmp_path, document: dict) -> list[tuple[str, str]]:
+    file = tmp_path / "report.json"
+    file.write_text(json.dumps(document), encoding="utf-8")
+    with pytest.raises(DocumentInvalid) as refused:
+        reports_load(paths=[file])
+    return refused.value.problems
+
+
+def test_a_damage_refused_at_another_field_of_its_object_or_by_its_code_is_named(tmp_path):
+    # Found by the property above: the refusal names the damage's object, or the damaged key question's code, not
+    # always the damaged value's own path.
+    document = json.loads(json.dumps(DOCUMENTS["western-bay"]))
+    document["key_facts"][0]["comparator"] = None
+    problems = refusal(tmp_path, document)
+    assert problems == [("$.key_facts[0].comparator", "a comparator_value needs the comparator it belongs to")]
+    assert names_the_damage("$.key_facts[0].comparator_value", "$.key_facts[0]", None, problems)
+
+    document = json.loads(json.dumps(DOCUMENTS["warwickshire"]))
+    [index] = [i for i, question in enumerate(document["key_questions"]) if question["code"] == "2.1.1"]
+    document["key_questions"][index]["percent_yes"] = 3
+    problems = refusal(tmp_path, document)
+    assert problems == [
+        (
+            "$.judgements[4]",
+            "standard 2.1: rating 'Outstanding' differs from 'Inadequate', which the lowest key question (2.1.1 at 3%) "
+            "proposes: correct the rating, or set professional discretion and give the reason",
+        )
+    ]
+    damaged = f"$.key_questions[{index}].percent_yes"
+    assert names_the_damage(damaged, f"$.key_questions[{index}]", "2.1.1", problems)
+    assert not names_the_damage(damaged, f"$.key_questions[{index}]", "2.1.2", problems)
