@@ -108,7 +108,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTHENTICATION_BACKENDS = [
     # Counts failed logins and refuses a locked-out one before any password is checked.
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, with a user's permissions read in one query (every admin page reads them).
+    "inspections.roles.PermissionsInOneQueryBackend",
 ]
 
 AUTH_PASSWORD_VALIDATORS = [

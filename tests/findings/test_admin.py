@@ -65,7 +65,7 @@ def test_the_lists_count_no_more_than_their_cap(client, inspector, monkeypatch):
     assert f"{Recommendation.objects.count()} recommendations" in recommendations.content.decode()
 
 
-@pytest.mark.parametrize(("url", "queries"), [(FINDINGS, 8), (RECOMMENDATIONS, 7)])
+@pytest.mark.parametrize(("url", "queries"), [(FINDINGS, 7), (RECOMMENDATIONS, 6)])
 def test_the_lists_run_a_fixed_number_of_queries(client, inspector, django_assert_num_queries, url, queries):
     client.force_login(inspector)
     client.get(url)  # warm the session, the permission caches and the framework catalogue

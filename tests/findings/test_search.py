@@ -342,7 +342,7 @@ def test_search_marks_the_active_navigation_item(client):
         assert f'<label class="govuk-label govuk-label--s" for="{field}">' in html
 
 
-@pytest.mark.parametrize(("role", "queries"), [(None, 3), ("analyst", 7)])
+@pytest.mark.parametrize(("role", "queries"), [(None, 3), ("analyst", 6)])
 def test_search_runs_a_fixed_number_of_queries(client, request, django_assert_num_queries, role, queries):
     """One to see that the framework catalogues kept in the process are current (the form's choices), one for the
     matches (their keys, capped, ordered), one for the page's rows (with PostgreSQL's headlines), and the

@@ -72,9 +72,9 @@ def test_change_page_runs_a_fixed_number_of_queries(client, reports, inspector, 
     western_bay, warwickshire = inspection_of("western-bay"), inspection_of("warwickshire")
     assert western_bay.findings.count() != warwickshire.findings.count()
     client.get(change_url(western_bay))  # warm the session, the permission caches and the framework catalogue
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(11):
         client.get(change_url(western_bay))
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(11):
         client.get(change_url(warwickshire))
 
 
@@ -94,7 +94,7 @@ def test_inspection_list_shows_no_full_count_and_no_date_drill_down(
     client.force_login(inspector)
     url = reverse("admin:inspections_inspection_changelist")
     client.get(url)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         html = client.get(url).content.decode()
     assert 'class="xfull"' not in html  # the date drill-down
     assert " total)" not in html  # the full count
@@ -412,7 +412,7 @@ def test_every_page_of_findings_runs_the_same_queries(client, reports, inspector
     url = change_url(inspection_of("western-bay"))
     client.get(url)
     for page in ("1", "4"):
-        with django_assert_num_queries(12):
+        with django_assert_num_queries(11):
             client.get(url, {"findings_page": page})
 
 

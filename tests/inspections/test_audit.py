@@ -159,15 +159,16 @@ def test_the_rows_written_in_python_are_the_html_the_template_wrote(swindon_draf
 def test_the_history_page_runs_as_many_queries_however_long_the_history(
     client, swindon_draft, inspector, django_assert_num_queries
 ):
-    # The session, the user, two permission reads, the inspection, the catalogues' version and a query per history
-    # table (seven): a framework's rows are named from the catalogues, a service or an authority joined.
+    # The session, the user, the user's permissions (one query: inspections.roles), the inspection, the catalogues'
+    # version and a query per history table (seven): a framework's rows are named from the catalogues, a service or
+    # an authority joined.
     client.force_login(inspector)
     client.get(audit_url(swindon_draft))
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(12):
         client.get(audit_url(swindon_draft))
     for number, judgement in enumerate(swindon_draft.judgements.all()[:3]):
         judgement.note = f"note {number}"
         judgement.save()
     Recommendation.objects.filter(inspection=swindon_draft).first().delete()
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(12):
         client.get(audit_url(swindon_draft))

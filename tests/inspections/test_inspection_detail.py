@@ -197,5 +197,5 @@ def test_inspection_detail_runs_a_fixed_number_of_queries(client, inspector, dja
         client.get(warwickshire)
     client.force_login(inspector)
     client.get(western_bay)  # warm the session
-    with django_assert_num_queries(12):  # and the session, the user and the user's permissions
+    with django_assert_num_queries(11):  # and the session, the user and the user's permissions (one query)
         client.get(western_bay)

@@ -238,7 +238,7 @@ def test_overview_marks_the_active_navigation_item(client):
     assert html.count("<h1") == 1
 
 
-@pytest.mark.parametrize(("role", "cached", "computed"), [(None, 2, 9), ("analyst", 6, 13), ("inspector", 6, 13)])
+@pytest.mark.parametrize(("role", "cached", "computed"), [(None, 2, 9), ("analyst", 5, 12), ("inspector", 5, 12)])
 def test_overview_runs_a_fixed_number_of_queries(client, request, django_assert_num_queries, role, cached, computed):
     """Computed: the frameworks' version, the data's token and seven reads; cached: the version and the token
     (and the session, the user and the user's permissions when logged in)."""

@@ -1,7 +1,7 @@
 """The roles exist after migrate, with exactly the permissions their jobs need."""
 
 import pytest
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
@@ -78,3 +78,33 @@ def test_demo_users_get_their_roles_and_fresh_passwords(db, settings, django_use
     password = first.split("inspector")[1].split()[0]
     assert django_user_model.objects.get(username="inspector").check_password(password) is False  # rotated
     assert second.split("inspector")[1].split()[0] != password
+
+
+def test_a_users_own_permissions_and_their_roles_are_read_in_one_query(
+    analyst, django_user_model, django_assert_num_queries
+):
+    # The backend's one query must hold both sources: the role's (the Analyst group) and one given to the user.
+    extra = Permission.objects.get(codename="add_finding")
+    analyst.user_permissions.add(extra)
+    analyst = django_user_model.objects.get(pk=analyst.pk)  # no permissions kept from before
+    with django_assert_num_queries(1):
+        permissions = analyst.get_all_permissions()
+    group = Permission.objects.filter(group__name=ANALYST).values_list("content_type__app_label", "codename")
+    assert permissions == {f"{app}.{codename}" for app, codename in group} | {"findings.add_finding"}
+    with django_assert_num_queries(0):  # kept on the user for the rest of the request
+        assert analyst.has_perm("findings.add_finding") and analyst.has_perm("findings.view_finding")
+        assert not analyst.has_perm("findings.change_finding")
+
+
+def test_a_superuser_has_every_permission_from_one_query(superuser, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        permissions = superuser.get_all_permissions()
+    assert len(permissions) == Permission.objects.count()
+    assert "inspections.view_draft_inspection" in permissions
+
+
+def test_an_inactive_user_has_no_permissions(inspector, django_assert_num_queries):
+    inspector.is_active = False
+    with django_assert_num_queries(0):
+        assert inspector.get_all_permissions() == set()
+    assert not inspector.has_perm("inspections.view_inspection")

@@ -385,5 +385,5 @@ def test_scorecard_runs_a_fixed_number_of_queries(client, analyst, django_assert
         assert "change-2.1" in client.get(url).content.decode()
     client.force_login(analyst)
     client.get(url)  # warm the session
-    with django_assert_num_queries(12):  # and the session, the user and the user's permissions
+    with django_assert_num_queries(11):  # and the session, the user and the user's permissions (one query)
         client.get(url)

@@ -387,7 +387,7 @@ def test_compare_uses_each_service_latest_visible_inspection(client, analyst, in
     assert row(response, "2.1 Assessment") == ["Good", "Outstanding"]
 
 
-@pytest.mark.parametrize(("role", "queries"), [(None, 4), ("analyst", 8)])
+@pytest.mark.parametrize(("role", "queries"), [(None, 4), ("analyst", 7)])
 def test_compare_runs_the_same_queries_for_two_or_four_services(
     client, request, django_assert_num_queries, role, queries
 ):
