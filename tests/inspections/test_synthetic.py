@@ -4,9 +4,11 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
 
 from findings.models import Finding, Recommendation
 from inspections.models import Inspection, InspectionStatus, KeyFact, LocalAuthority, Service
+from inspections import synthetic
 from inspections.synthetic import SLUG_PREFIX, Planner, framework_eras, synthetic_generate
 from ratings import rules
 from ratings.models import Judgement, KeyQuestionScore, RatedBy
@@ -248,3 +250,21 @@ def test_generated_findings_are_filed_under_their_ratings_and_stay_so(frameworks
     judgement.save()
     under = Finding.objects.filter(inspection=judgement.inspection, standard=judgement.standard)
     assert set(under.values_list("filed_rating_id", flat=True)) == {judgement.rating_id}
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the triggers that need statistics are PostgreSQL's")
+def test_the_tables_statistics_are_refreshed_after_the_first_batch_inside_the_transaction(frameworks, monkeypatch):
+    """The triggers read the judgements as each inspection is written: with the empty tables' statistics they kept
+    a plan that scanned every judgement, and generating took longer with each batch (synthetic.statistics_refresh).
+    """
+    monkeypatch.setattr(synthetic, "SERVICE_BATCH", 2)  # three services: a batch of two, then one of one
+    synthetic_generate(services=3, inspections_per_service=2, seed=1)
+    synthetic_services = Service.objects.filter(slug__startswith=SLUG_PREFIX).order_by("pk")
+    later = Judgement.objects.filter(inspection__service__in=list(synthetic_services[2:]))
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reltuples FROM pg_class WHERE relname = %s", [Judgement._meta.db_table])
+        (estimated,) = cursor.fetchone()
+    # What ANALYZE counted after the first batch, the transaction's own rows with the five reports': not the table
+    # before (never counted: -1), nor after the second batch.
+    assert later.count() > 0
+    assert int(estimated) == Judgement.objects.count() - later.count()
