@@ -11,17 +11,23 @@ facts) a list reads a page's keys before its rows (``KeysFirstPaginator``), coun
 
 import math
 import re
+from urllib.parse import quote
 
 from django.contrib import admin
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
+from django.contrib.admin.utils import quote as admin_quote
+from django.contrib.admin.views.main import ChangeList
 from django.contrib.postgres.expressions import ArraySubquery
 from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
 from django.db import connections
 from django.db.models import F, Lookup, Q, QuerySet
 from django.db.models.expressions import RawSQL
+from django.urls import NoReverseMatch, reverse
 from django.utils.functional import cached_property
+from django.utils.http import RFC3986_SUBDELIMS
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.text import smart_split, unescape_string_literal
@@ -62,6 +68,48 @@ class PlainActionCheckbox:
         )
 
 
+# Stands for each row's key in the link written once for a list (RowLinksChangeList).
+ROW_KEY = "__row_key__"
+
+
+class RowLinksChangeList(ChangeList):
+    """Django's ChangeList, with the link to each row's page written once for the list and each row's key put in.
+
+    Django reversed each row's URL, then added the list's filters to it, resolving that URL again to do so: a
+    tenth of a list page's time at 50 rows. The link here is Django's (``url_for_result`` with the preserved
+    filters), written for a stand-in key that each row's own replaces, quoted as ``reverse`` quotes it.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        opts = self.opts
+        try:
+            link = reverse(
+                f"admin:{opts.app_label}_{opts.model_name}_change",
+                args=(ROW_KEY,),
+                current_app=self.model_admin.admin_site.name,
+            )
+        except NoReverseMatch:
+            self.row_link = None  # Django's url_for_result raises it for each row: the rows are not links
+            return
+        self.row_link = add_preserved_filters({"preserved_filters": self.preserved_filters, "opts": opts}, link)
+        # In the link already: Django's items_for_result would add them to each row's link again.
+        self.preserved_filters = ""
+
+    def url_for_result(self, result) -> str:
+        if self.row_link is None:
+            return super().url_for_result(result)
+        key = quote(str(admin_quote(getattr(result, self.pk_attname))), safe=RFC3986_SUBDELIMS + "/~:@")
+        return self.row_link.replace(ROW_KEY, key, 1)  # the path's: it comes before the filters
+
+
+class RowLinksOnce:
+    """A ModelAdmin mixin: the list's row links written once (RowLinksChangeList)."""
+
+    def get_changelist(self, request, **kwargs):
+        return RowLinksChangeList
+
+
 class AnyOf(Lookup):
     """PostgreSQL's ``value = ANY(array)``: the array (a subquery's) is worked out once, then looked up."""
 
@@ -79,10 +127,11 @@ class KeysFirstPaginator(Paginator):
     rows are read and joined. A late page skips its offset over index entries instead of whole joined rows, and
     a sort no index can give sorts ids, not rows.
 
-    The list's filters are tested again on the page's rows. On PostgreSQL the ids are an array worked out first
+    The page's rows are read by their ids alone (``page_rows``): the list's filters and search chose the ids, and
+    tested again on the rows they cost as much as the first time (the inspections searched for "a": each name of
+    10,005 services tested again, 5 ms, for 50 rows). On PostgreSQL the ids are an array worked out first
     (``= ANY(ARRAY(...))``), so the page's rows are read by their primary key: as ``IN (...)``, PostgreSQL planned
-    those filters for every row of the table before keeping the page's (the inspections searched for "a": 75 ms
-    for 50 rows, 9 ms by the array)."""
+    those filters for every row of the table before keeping the page's (75 ms for 50 rows, 9 ms by the array)."""
 
     def page(self, number):
         # Django's Paginator.page, but for the slice of the list.
@@ -96,7 +145,20 @@ class KeysFirstPaginator(Paginator):
             on_page = AnyOf(F("pk"), ArraySubquery(keys))
         else:
             on_page = Q(pk__in=keys)
-        return self._get_page(self.object_list.filter(on_page), number, self)
+        return self._get_page(page_rows(self.object_list, on_page), number, self)
+
+
+def page_rows(listed: QuerySet, on_page) -> QuerySet:
+    """The rows ``on_page`` chooses, read, joined and ordered as ``listed`` reads them, without its filters.
+
+    A list that annotates, adds extra SQL or is DISTINCT keeps its filters too (they may be what those need)."""
+    query = listed.query
+    if query.annotations or query.extra or query.extra_tables or query.distinct:
+        return listed.filter(on_page)
+    rows = listed.model._base_manager.using(listed.db).filter(on_page)
+    rows.query.select_related = query.select_related
+    rows.query.deferred_loading = query.deferred_loading
+    return rows.order_by(*query.order_by) if query.order_by else rows
 
 
 class CappedCountPaginator(KeysFirstPaginator):

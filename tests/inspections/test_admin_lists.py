@@ -3,12 +3,23 @@ by its ids shows the rows Django's own paging shows, the key facts list's filter
 units' indexes, and the key facts and services searches find what Django's search of their fields found."""
 
 import pytest
+from django.contrib import admin
+from django.contrib.admin.utils import quote as admin_quote
+from django.contrib.admin.views.main import ChangeList
+from django.db import connection
 from django.db.models import Q
-from django.urls import reverse
+from django.test.utils import CaptureQueriesContext
+from django.urls import resolve, reverse
 
 from findings.admin import FindingAdmin, RecommendationAdmin
 from inspections.admin import InspectionAdmin, KeyFactAdmin
-from inspections.admin_lists import CappedCountPaginator, distinct_values, search_words
+from inspections.admin_lists import (
+    CappedCountPaginator,
+    RowLinksChangeList,
+    RowLinksOnce,
+    distinct_values,
+    search_words,
+)
 from inspections.models import Inspection, KeyFact, Service
 from tests.conftest import draft_reinspection
 
@@ -183,6 +194,63 @@ def test_the_inspections_list_counts_a_search_as_far_as_the_cap_and_itself_in_fu
     assert "More than 2 inspections: filter or search to narrow them." in html
     whole = " ".join(client.get(INSPECTIONS).content.decode().split())
     assert f"{Inspection.objects.count()} inspections" in whole and "More than" not in whole
+
+
+def test_a_searched_page_reads_its_rows_by_their_ids_without_searching_again(client, inspector, monkeypatch):
+    monkeypatch.setattr(InspectionAdmin, "list_per_page", 1)  # a list of one page is read whole, not by ids
+    client.force_login(inspector)
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(INSPECTIONS, {"q": "sw", "o": "-2", "p": "2"})  # Swindon, and Swansea's authority
+    expected = django_search(Inspection.objects.all(), ["sw"], InspectionAdmin.search_fields).distinct()
+    assert expected.count() >= 2
+    assert listed(response) == list(expected.order_by("-published_on", "-id").values_list("pk", flat=True))[1:2]
+    statements = [query["sql"] for query in captured.captured_queries]
+    (counted,) = [sql for sql in statements if sql.startswith("SELECT COUNT(")]
+    (rows,) = [sql for sql in statements if '"inspections_inspection"."notes"' in sql]
+    # The search's words once in the page's query (in the ids it reads), as in the count: not once more for the rows.
+    assert counted.upper().count("%SW%") >= 5  # the names, slug, report's name, lead inspector, title, authorities
+    assert rows.upper().count("%SW%") == counted.upper().count("%SW%")
+
+
+def results_table(response) -> str:
+    html = response.content.decode()
+    start = html.index('<table id="result_list">')
+    return html[start : html.index("</table>", start)]
+
+
+@pytest.mark.parametrize(
+    ("url", "query"),
+    [
+        (INSPECTIONS, {}),
+        (INSPECTIONS, {"q": "bay", "o": "-2"}),
+        (INSPECTIONS, {"status__exact": "published", "_popup": "1", "_to_field": "id"}),
+        (KEY_FACTS, {"q": "reoffending"}),
+        (FINDINGS, {"kind__exact": "strength"}),
+        (RECOMMENDATIONS, {"q": "plan"}),
+        (SERVICES, {"nation__exact": "Wales"}),
+    ],
+)
+def test_the_rows_links_written_once_are_django_s(client, inspector, monkeypatch, url, query):
+    client.force_login(inspector)
+    ours = client.get(url, query)
+    assert ours.status_code == 200 and isinstance(ours.context["cl"], RowLinksChangeList)
+    monkeypatch.setattr(RowLinksOnce, "get_changelist", lambda self, request, **kwargs: ChangeList)
+    django = client.get(url, query)
+    assert type(django.context["cl"]) is ChangeList
+    assert results_table(ours) == results_table(django)
+    if query and "_popup" not in query:  # the list's filters go with each link, to come back to the same list
+        assert results_table(ours).count("?_changelist_filters=") == len(ours.context["cl"].result_list) > 0
+
+
+def test_a_row_key_is_quoted_in_its_link_as_django_quotes_it(rf, inspector):
+    request = rf.get(INSPECTIONS, {"q": "x"})
+    request.user, request.resolver_match = inspector, resolve(INSPECTIONS)
+    changelist = InspectionAdmin(Inspection, admin.site).get_changelist_instance(request)
+    row = Inspection(pk=1)
+    row.pk = 'a/b_c?d é"'  # as a text key would be: every character the admin's and the URL's quoting change
+    assert changelist.url_for_result(row) == (
+        reverse("admin:inspections_inspection_change", args=[admin_quote(row.pk)]) + "?_changelist_filters=q%3Dx"
+    )
 
 
 @pytest.mark.parametrize("term", ["bay", "swansea", "western bay", "swindon-", "BROM", "zzz"])
