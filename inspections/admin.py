@@ -43,12 +43,13 @@ from inspections.admin_html import (
 )
 from inspections.admin_import import import_urls
 from inspections.admin_lists import (
+    AtScaleList,
     CappedCountPaginator,
     DateHierarchyChecked,
     IndexedValuesFilter,
     KeysFirstPaginator,
+    KeysOncePaginator,
     PlainActionCheckbox,
-    RowLinksOnce,
     distinct_values,
     search_words,
 )
@@ -100,7 +101,7 @@ class LocalAuthorityAdmin(ReadOnlyHistoryAdmin):
 
 
 @admin.register(Service)
-class ServiceAdmin(RowLinksOnce, PlainActionCheckbox, ReadOnlyHistoryAdmin):
+class ServiceAdmin(AtScaleList, PlainActionCheckbox, ReadOnlyHistoryAdmin):
     list_display = ["name", "slug", "nation", "authorities"]
     list_filter = ["nation"]
     search_fields = ["name", "slug", "local_authorities__name"]  # as get_search_results reads them
@@ -728,7 +729,7 @@ class OverallRatingFilter(admin.SimpleListFilter):
 
 
 @admin.register(Inspection)
-class InspectionAdmin(RowLinksOnce, PlainActionCheckbox, DateHierarchyChecked, ReadOnlyHistoryAdmin):
+class InspectionAdmin(AtScaleList, PlainActionCheckbox, DateHierarchyChecked, ReadOnlyHistoryAdmin):
     list_display = ["service_name", "when", "framework", "status", "overall", "lead_inspector"]
     list_filter = ["status", "framework", OverallRatingFilter, "service__nation"]
     list_select_related = ["service", "framework", "overall_rating"]
@@ -792,10 +793,10 @@ class InspectionAdmin(RowLinksOnce, PlainActionCheckbox, DateHierarchyChecked, R
     ]
 
     def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
-        # A search counts its matches no further than the findings lists count theirs: a word of a letter or two
-        # matches most inspections, and counting every match tested every one of them (46 ms at national scale).
-        # The list itself, and its filters, are counted in full from the indexes.
-        paginator = CappedCountPaginator if request.GET.get(SEARCH_VAR, "").strip() else self.paginator
+        # A search's keys are read once, to 1,000 and one more, for its count and its pages: a word of a letter or
+        # two matches most inspections or few, and no index finds it (counting every match tested every one of
+        # them, 46 ms at national scale). The list itself, and its filters, are counted in full from the indexes.
+        paginator = KeysOncePaginator if request.GET.get(SEARCH_VAR, "").strip() else self.paginator
         return paginator(queryset, per_page, orphans, allow_empty_first_page)
 
     def get_search_results(self, request: HttpRequest, queryset, search_term: str):
@@ -941,7 +942,7 @@ class InspectionAdmin(RowLinksOnce, PlainActionCheckbox, DateHierarchyChecked, R
 
 
 @admin.register(KeyFact)
-class KeyFactAdmin(RowLinksOnce, PlainActionCheckbox, PublishedUnlessInspector, ReadOnlyHistoryAdmin):
+class KeyFactAdmin(AtScaleList, PlainActionCheckbox, PublishedUnlessInspector, ReadOnlyHistoryAdmin):
     list_display = ["inspection", "measure", "value", "unit", "comparator", "comparator_value", "period"]
     # At national scale (378,000 key facts), as the findings lists: a measure's or a unit's values from their
     # index (each SELECT DISTINCT read every key fact: 50 ms), a count that stops at the cap and no second, full

@@ -27,8 +27,8 @@ from django.db.models import F, Lookup, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.urls import NoReverseMatch, reverse
 from django.utils.functional import cached_property
-from django.utils.http import RFC3986_SUBDELIMS
 from django.utils.html import conditional_escape, format_html
+from django.utils.http import RFC3986_SUBDELIMS
 from django.utils.safestring import mark_safe
 from django.utils.text import smart_split, unescape_string_literal
 from django.utils.translation import gettext
@@ -68,12 +68,13 @@ class PlainActionCheckbox:
         )
 
 
-# Stands for each row's key in the link written once for a list (RowLinksChangeList).
+# Stands for each row's key in the link written once for a list (AtScaleChangeList).
 ROW_KEY = "__row_key__"
 
 
-class RowLinksChangeList(ChangeList):
-    """Django's ChangeList, with the link to each row's page written once for the list and each row's key put in.
+class AtScaleChangeList(ChangeList):
+    """Django's ChangeList, with the link to each row's page written once for the list, and a list shown whole
+    read by the keys its paginator read already (``KeysOncePaginator``), not searched again.
 
     Django reversed each row's URL, then added the list's filters to it, resolving that URL again to do so: a
     tenth of a list page's time at 50 rows. The link here is Django's (``url_for_result`` with the preserved
@@ -96,6 +97,14 @@ class RowLinksChangeList(ChangeList):
         # In the link already: Django's items_for_result would add them to each row's link again.
         self.preserved_filters = ""
 
+    def get_results(self, request):
+        super().get_results(request)
+        keys = getattr(self.paginator, "keys", None)
+        shown_whole = (self.show_all and self.can_show_all) or not self.multi_page
+        if keys is not None and shown_whole and not self.paginator.capped:
+            # Shown whole, the list has no more rows than it may show at once: every key was read.
+            self.result_list = page_rows(self.queryset, Q(pk__in=keys))
+
     def url_for_result(self, result) -> str:
         if self.row_link is None:
             return super().url_for_result(result)
@@ -103,11 +112,11 @@ class RowLinksChangeList(ChangeList):
         return self.row_link.replace(ROW_KEY, key, 1)  # the path's: it comes before the filters
 
 
-class RowLinksOnce:
-    """A ModelAdmin mixin: the list's row links written once (RowLinksChangeList)."""
+class AtScaleList:
+    """A ModelAdmin mixin: the list is an AtScaleChangeList."""
 
     def get_changelist(self, request, **kwargs):
-        return RowLinksChangeList
+        return AtScaleChangeList
 
 
 class AnyOf(Lookup):
@@ -134,18 +143,22 @@ class KeysFirstPaginator(Paginator):
     those filters for every row of the table before keeping the page's (75 ms for 50 rows, 9 ms by the array)."""
 
     def page(self, number):
-        # Django's Paginator.page, but for the slice of the list.
         number = self.validate_number(number)
-        bottom = (number - 1) * self.per_page
-        top = bottom + self.per_page
-        if top + self.orphans >= self.count:
-            top = self.count
+        bottom, top = self.page_bounds(number)
         keys = self.object_list.values("pk")[bottom:top]
         if connections[self.object_list.db].vendor == "postgresql":
             on_page = AnyOf(F("pk"), ArraySubquery(keys))
         else:
             on_page = Q(pk__in=keys)
         return self._get_page(page_rows(self.object_list, on_page), number, self)
+
+    def page_bounds(self, number: int) -> tuple[int, int]:
+        """Where a valid page starts and ends in the list, as Django's Paginator.page slices it."""
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        return bottom, top
 
 
 def page_rows(listed: QuerySet, on_page) -> QuerySet:
@@ -186,6 +199,32 @@ class CappedCountPaginator(KeysFirstPaginator):
     @property
     def cap_text(self) -> str:
         return f"{self.cap:,}"
+
+
+class KeysOncePaginator(CappedCountPaginator):
+    """For a search: its first ``cap`` keys and one more, in the list's order, read once. How many there are is
+    the count, a page is a slice of them read by their ids (``page_rows``), and a list shown whole is read by all
+    of them (``AtScaleChangeList``).
+
+    Counting, then reading a page's keys, tested the search twice: on the inspections, a word of a letter or two
+    matches most of them ("a": the count tested 10,001 rows, 13 ms) or few ("qz": each query tested all 60,005).
+    Counted to 1,000 ("More than 1,000 results"): 20 pages of a search that narrows nothing.
+    """
+
+    cap = 1_000
+
+    @cached_property
+    def keys(self) -> list:
+        return list(self.object_list.values_list("pk", flat=True)[: self.cap + 1])
+
+    @cached_property
+    def count(self) -> int:
+        return len(self.keys)
+
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom, top = self.page_bounds(number)
+        return self._get_page(page_rows(self.object_list, Q(pk__in=self.keys[bottom:top])), number, self)
 
 
 def distinct_values(rows: QuerySet, field_name: str) -> list:

@@ -7,8 +7,8 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 
 from findings.models import Finding, Recommendation
-from inspections.models import Inspection, InspectionStatus, KeyFact, LocalAuthority, Service
 from inspections import synthetic
+from inspections.models import Inspection, InspectionStatus, KeyFact, LocalAuthority, Service
 from inspections.synthetic import SLUG_PREFIX, Planner, framework_eras, synthetic_generate
 from ratings import rules
 from ratings.models import Judgement, KeyQuestionScore, RatedBy
