@@ -12,7 +12,7 @@ from django.http import HttpRequest
 from findings.models import Finding, Recommendation
 from findings.selectors import search_is_full_text, search_query
 from inspections.admin import PublishedUnlessInspector
-from inspections.admin_lists import AtScaleList, CappedCountPaginator, PlainActionCheckbox
+from inspections.admin_lists import AtScaleList, CappedCountPaginator
 from inspections.audit import ReadOnlyHistoryAdmin
 from ratings.selectors import framework_catalogues_in_force_order
 
@@ -73,7 +73,7 @@ class StandardFilter(admin.SimpleListFilter):
         return queryset
 
 
-class TextListAdmin(AtScaleList, PlainActionCheckbox, PublishedUnlessInspector, ReadOnlyHistoryAdmin):
+class TextListAdmin(AtScaleList, PublishedUnlessInspector, ReadOnlyHistoryAdmin):
     """What the findings and recommendations lists share to stay fast whatever the number of rows."""
 
     paginator = CappedCountPaginator

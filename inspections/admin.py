@@ -49,7 +49,6 @@ from inspections.admin_lists import (
     IndexedValuesFilter,
     KeysFirstPaginator,
     KeysOncePaginator,
-    PlainActionCheckbox,
     distinct_values,
     search_words,
 )
@@ -101,7 +100,7 @@ class LocalAuthorityAdmin(ReadOnlyHistoryAdmin):
 
 
 @admin.register(Service)
-class ServiceAdmin(AtScaleList, PlainActionCheckbox, ReadOnlyHistoryAdmin):
+class ServiceAdmin(AtScaleList, ReadOnlyHistoryAdmin):
     list_display = ["name", "slug", "nation", "authorities"]
     list_filter = ["nation"]
     search_fields = ["name", "slug", "local_authorities__name"]  # as get_search_results reads them
@@ -729,7 +728,7 @@ class OverallRatingFilter(admin.SimpleListFilter):
 
 
 @admin.register(Inspection)
-class InspectionAdmin(AtScaleList, PlainActionCheckbox, DateHierarchyChecked, ReadOnlyHistoryAdmin):
+class InspectionAdmin(AtScaleList, DateHierarchyChecked, ReadOnlyHistoryAdmin):
     list_display = ["service_name", "when", "framework", "status", "overall", "lead_inspector"]
     list_filter = ["status", "framework", OverallRatingFilter, "service__nation"]
     list_select_related = ["service", "framework", "overall_rating"]
@@ -942,7 +941,7 @@ class InspectionAdmin(AtScaleList, PlainActionCheckbox, DateHierarchyChecked, Re
 
 
 @admin.register(KeyFact)
-class KeyFactAdmin(AtScaleList, PlainActionCheckbox, PublishedUnlessInspector, ReadOnlyHistoryAdmin):
+class KeyFactAdmin(AtScaleList, PublishedUnlessInspector, ReadOnlyHistoryAdmin):
     list_display = ["inspection", "measure", "value", "unit", "comparator", "comparator_value", "period"]
     # At national scale (378,000 key facts), as the findings lists: a measure's or a unit's values from their
     # index (each SELECT DISTINCT read every key fact: 50 ms), a count that stops at the cap and no second, full

@@ -14,9 +14,10 @@ at first, and most of its time after every other cut. What is here writes that H
 - ``CompactInlineAdminFormSet`` (``admin/edit_inline/tabular.html``: its headings and rows), whose stored rows are
   written without a form each (``StoredRowWriter``).
 
-Each is tested to write what Django's templates write (tests/inspections/test_admin.py, "html_of" and
-"fieldsets"): an inspector's page, an analyst's (readonly), and a page refused with errors. A Django upgrade that
-changes those templates fails there first.
+Each is tested to write what Django's templates write (tests/inspections/test_admin.py, the inline rows and
+fieldsets of an inspector's page, an analyst's (readonly) and a page refused with errors;
+tests/inspections/test_admin_html.py, each widget against Django's own). A Django upgrade that changes those
+templates fails there first.
 """
 
 from dataclasses import dataclass
@@ -159,7 +160,7 @@ class PlainSelect(forms.Select):
     def render_written(self, name, value, attributes: str) -> str:
         """The select, its attributes already written (``attributes_html``)."""
         options = self.choices.options_chosen(frozenset(self.format_value(value)))
-        return SafeString(f'<select name="{escape_html(name)}"{attributes}>{options}</select>')
+        return mark_safe(f'<select name="{escape_html(name)}"{attributes}>{options}</select>')
 
     def _render_each_option(self, name, value, attrs):
         return select_html(self.get_context(name, value, attrs)["widget"])
@@ -175,7 +176,7 @@ class PlainTextarea(forms.Textarea):
 
     def render_written(self, name, value, attributes: str) -> str:
         value = self.format_value(value)
-        return SafeString(f'<textarea name="{escape_html(name)}"{attributes}>\r\n{escape_html(value or "")}</textarea>')
+        return mark_safe(f'<textarea name="{escape_html(name)}"{attributes}>\r\n{escape_html(value or "")}</textarea>')
 
 
 class PlainInput:
@@ -191,7 +192,7 @@ class PlainInput:
     def render_written(self, name, value, attributes: str) -> str:
         value = self.format_value(value)
         shown = f' value="{escape_html(value)}"' if value is not None else ""
-        return SafeString(f'<input type="{self.input_type}" name="{escape_html(name)}"{shown}{attributes}>')
+        return mark_safe(f'<input type="{self.input_type}" name="{escape_html(name)}"{shown}{attributes}>')
 
 
 class PlainTextInput(PlainInput, forms.TextInput):
@@ -220,7 +221,7 @@ class PlainAdminDateInput(PlainInput, admin.widgets.AdminDateWidget):
     date input formats it; the calendar comes from its media and its "vDateField" class, as before."""
 
     def render_written(self, name, value, attributes: str) -> str:
-        return SafeString(f'<p class="date">{super().render_written(name, value, attributes)}</p>')
+        return mark_safe(f'<p class="date">{super().render_written(name, value, attributes)}</p>')
 
 
 # Most specific first: the admin's own widgets (AdminTextInputWidget, AdminIntegerFieldWidget) are subclasses.
@@ -504,7 +505,7 @@ class CompactInlineAdminFormSet(helpers.InlineAdminFormSet):
             html.append("</th>")
         deletable = self.formset.can_delete and self.has_delete_permission
         html.append(f"<th>{escape_html(gettext('Delete?')) if deletable else ''}</th>")
-        return SafeString("".join(html))
+        return mark_safe("".join(html))
 
     def management_form_html(self) -> str:
         """The formset's management form (four hidden inputs), as its template writes it."""
@@ -630,7 +631,7 @@ def fieldset_html(fieldset: helpers.Fieldset, *, heading_id: str, heading_level:
         html.append("" if single else "</div>")
         html.append("</div>")
     html.append("</details></fieldset>" if name and collapsible else "</fieldset>")
-    return SafeString("".join(html))  # every value above is escaped, or marked safe by the template too
+    return mark_safe("".join(html))  # every value above is escaped, or marked safe by the template too
 
 
 class CompactAdminForm(helpers.AdminForm):
@@ -638,7 +639,7 @@ class CompactAdminForm(helpers.AdminForm):
     change_form.html as Django's calls admin/includes/fieldset.html: heading level 2, ids fieldset-0-N-heading)."""
 
     def fieldsets_html(self) -> SafeString:
-        return SafeString(
+        return mark_safe(
             "".join(
                 fieldset_html(fieldset, heading_id=f"fieldset-0-{index}-heading") for index, fieldset in enumerate(self)
             )

@@ -55,19 +55,6 @@ class DateHierarchyChecked:
         return super().get_changelist_instance(request)
 
 
-class PlainActionCheckbox:
-    """A ModelAdmin mixin: each row's action checkbox written out in Python, the same HTML as Django's (rendered
-    through a template per row, it was a third of a list page's time)."""
-
-    def action_checkbox(self, obj):
-        label = format_html(gettext("Select this object for an action - {}"), str(obj))
-        value = conditional_escape(str(obj.pk))
-        return mark_safe(
-            f'<input type="checkbox" name="{ACTION_CHECKBOX_NAME}" value="{value}" class="action-select"'
-            f' aria-label="{label}">'
-        )
-
-
 # Stands for each row's key in the link written once for a list (AtScaleChangeList).
 ROW_KEY = "__row_key__"
 
@@ -113,10 +100,20 @@ class AtScaleChangeList(ChangeList):
 
 
 class AtScaleList:
-    """A ModelAdmin mixin: the list is an AtScaleChangeList."""
+    """A ModelAdmin mixin for a long list: its row links written once (``AtScaleChangeList``) and each row's action
+    checkbox written out in Python, the same HTML as Django's (rendered through a template per row, it was a third
+    of a list page's time)."""
 
     def get_changelist(self, request, **kwargs):
         return AtScaleChangeList
+
+    def action_checkbox(self, obj):
+        label = format_html(gettext("Select this object for an action - {}"), str(obj))
+        value = conditional_escape(str(obj.pk))
+        return mark_safe(
+            f'<input type="checkbox" name="{ACTION_CHECKBOX_NAME}" value="{value}" class="action-select"'
+            f' aria-label="{label}">'
+        )
 
 
 class AnyOf(Lookup):

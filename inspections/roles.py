@@ -8,7 +8,6 @@
 """
 
 from django.apps import apps as global_apps
-from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.management import create_permissions
 from django.contrib.auth.models import Permission
@@ -68,11 +67,10 @@ class PermissionsInOneQueryBackend(ModelBackend):
         if not hasattr(user_obj, "_perm_cache"):
             if user_obj.is_superuser:
                 permissions = Permission.objects.all()
-            else:
-                of_groups = "group__" + get_user_model()._meta.get_field("groups").related_query_name()
+            else:  # ModelBackend's two queries as subqueries of one
                 permissions = Permission.objects.filter(
-                    Q(pk__in=user_obj.user_permissions.values("pk"))
-                    | Q(pk__in=Permission.objects.filter(**{of_groups: user_obj}).values("pk"))
+                    Q(pk__in=self._get_user_permissions(user_obj).values("pk"))
+                    | Q(pk__in=self._get_group_permissions(user_obj).values("pk"))
                 )
             pairs = permissions.values_list("content_type__app_label", "codename").order_by()
             user_obj._perm_cache = {f"{app_label}.{codename}" for app_label, codename in pairs}
